@@ -1,0 +1,122 @@
+"""hlsblog: a small, fast, safe blog engine; everything beyond posts and comments is a plugin."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, g, request, send_from_directory
+
+from .api import CommentContext, PluginSetting, Verdict, plugin_setting
+from .comments import CommentInput, CommentRefused, render_comment, submit_comment
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate
+from .hookspecs import hookimpl, hookspec
+from .plugins import PluginHost, PluginTemplateLoader, current_host
+from .posts import permalink, public_posts
+
+__version__ = "0.1.0"
+__all__ = [
+    "CommentContext",
+    "CommentInput",
+    "CommentRefused",
+    "PluginSetting",
+    "Verdict",
+    "create_app",
+    "current_host",
+    "db",
+    "hookimpl",
+    "hookspec",
+    "permalink",
+    "plugin_setting",
+    "public_posts",
+    "render_comment",
+    "submit_comment",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the blog: configuration, extensions, plugins, blueprints, commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=(test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("HLSBLOG_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+    _init_extensions(app)
+    host = PluginHost(app)
+    app.extensions["hlsblog.plugins"] = host
+    app.jinja_loader = PluginTemplateLoader(  # type: ignore[assignment]
+        lambda: host, str(app.config.get("THEME_FOLDER") or PROJECT_ROOT / "templates")
+    )
+    _register_core(app)
+    _register_plugins(app, host)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import database  # noqa: F401  (registers the SQLite pragmas)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+
+def _register_core(app: Flask) -> None:
+    from . import cli, errors, templating
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .blog import bp as blog_bp
+
+    app.register_blueprint(blog_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.before_request(_per_request)
+
+
+def _register_plugins(app: Flask, host: PluginHost) -> None:
+    owners: dict[str, str] = {}
+    for plugin, blueprints in host.collect_all("register_blueprints"):
+        for blueprint in blueprints if isinstance(blueprints, list | tuple) else [blueprints]:
+            app.register_blueprint(blueprint)
+            owners[blueprint.name] = plugin
+    app.extensions["hlsblog.blueprint_owners"] = owners
+    host.collect_all("register_commands", cli=app.cli)
+
+    @app.route("/plugins/<plugin>/static/<path:filename>", endpoint="plugin_static")
+    def plugin_static(plugin: str, filename: str) -> Any:
+        info = host.infos.get(plugin)
+        folder = info.folder("static") if info and host.is_enabled(plugin) else None
+        if folder is None:
+            abort(404)
+        return send_from_directory(folder, filename, max_age=86400)
+
+
+def _per_request() -> None:
+    from .posts import announce_due_posts
+    from .settings import get_setting
+
+    host = current_host()
+    host.refresh(get_setting("plugins"))
+    owner = host.app.extensions["hlsblog.blueprint_owners"].get(request.blueprint or "")
+    if owner is not None and not host.is_enabled(owner):
+        abort(404)
+    g.plugin_host = host
+    # Scheduled posts need no cron: the first request after their time announces them.
+    now = time.monotonic()
+    if now - host.schedule_checked_at >= host.app.config["SCHEDULE_CHECK_SECONDS"]:
+        host.schedule_checked_at = now
+        announce_due_posts()

@@ -1,0 +1,60 @@
+"""The blogger's side: dashboard, posts, comments, settings, users, plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Comment, Post
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every admin page needs a logged-in author or admin."""
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only admins (settings, users, plugins)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def may_edit(post: Post) -> bool:
+    """Admins edit every post; authors their own."""
+    return current_user.is_admin or post.author_id == current_user.id
+
+
+@bp.route("/")
+def dashboard() -> Any:
+    """Counts and the latest posts and comments."""
+    counts = dict(
+        db.session.execute(
+            db.select(Comment.status, db.func.count(Comment.id)).group_by(Comment.status)
+        ).all()
+    )
+    recent_posts = db.session.scalars(
+        db.select(Post).order_by(Post.updated_at.desc()).limit(5)
+    ).all()
+    recent_comments = db.session.scalars(
+        db.select(Comment).order_by(Comment.created_at.desc()).limit(5)
+    ).all()
+    return render_template(
+        "admin/dashboard.html", counts=counts, posts=recent_posts, comments=recent_comments
+    )
+
+
+from . import comments, plugins, posts, settings, users  # noqa: E402,F401

@@ -1,0 +1,58 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..models import User
+
+bp = Blueprint("auth", __name__)
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see that page."
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The logged-in user for a session."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def safe_next(target: str | None) -> str:
+    """``next`` only ever points inside this site; anything else goes to the admin."""
+    target = (target or "").strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return url_for("admin.dashboard")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """The login form; a wrong name or password gets one message, whichever was wrong."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        if user is not None and user.check_password(request.form.get("password", "")):
+            login_user(user, remember=bool(request.form.get("remember")))
+            return redirect(safe_next(request.form.get("next")))
+        flash("Unknown username or wrong password.", "error")
+        return render_template(
+            "auth/login.html", username=username, next=request.form.get("next", "")
+        ), 401
+    return render_template("auth/login.html", username="", next=request.args.get("next", ""))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    """Log out (a POST, so a link on another site can't do it)."""
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("blog.index"))

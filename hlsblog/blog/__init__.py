@@ -1,0 +1,7 @@
+"""The reader's side: listings, archives, search, the post page and its comment form."""
+
+from flask import Blueprint
+
+bp = Blueprint("blog", __name__)
+
+from . import views  # noqa: E402,F401  (routes register on bp)

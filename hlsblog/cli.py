@@ -1,0 +1,148 @@
+"""``flask --app app …`` commands: database, users, demo content, plugins, docs."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .database import init_db
+from .extensions import db
+from .models import Comment, Post, User
+from .plugins import current_host, implemented_hooks, set_enabled
+
+users_cli = AppGroup("users", help="Manage the people who write.")
+plugins_cli = AppGroup("plugins", help="List, enable and disable plugins.")
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the database, or upgrade it to the current schema."""
+    click.echo(f"Database {init_db()}: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice(["admin", "author"]), default="author")
+@click.option("--display-name", default="")
+def create_user_command(
+    username: str, email: str, password: str, role: str, display_name: str
+) -> None:
+    """Add a user who can log in."""
+    from .admin.users import create_user
+
+    try:
+        user = create_user(username, email, password, role, display_name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} {user.username}.")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password_command(username: str, password: str) -> None:
+    """Give a user a new password."""
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"No user {username}.")
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"Password of {username} changed.")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Add a few posts, categories and comments, and an admin to log in with."""
+    from .demo import add_demo_content
+
+    init_db()
+    password_file = Path(current_app.instance_path) / "demo-login.txt"
+    if db.session.scalar(db.select(User).where(User.username == "admin")) is None:
+        password = secrets.token_urlsafe(9)
+        add_demo_content(password)
+        password_file.write_text(password)
+        password_file.chmod(0o600)
+    password = password_file.read_text().strip() if password_file.exists() else "(set one)"
+    click.echo("Log in at /login as admin with password " + password)
+
+
+@plugins_cli.command("list")
+def plugins_list() -> None:
+    """Every discovered plugin, whether it is on, and any error."""
+    host = current_host()
+    from .plugins import STATE_KEY
+    from .settings import get_setting
+
+    host.refresh(get_setting(STATE_KEY))
+    for name, info in sorted(host.infos.items()):
+        state = "on " if host.is_enabled(name) else "off"
+        error = f"  ERROR: {info.error}" if info.error else ""
+        hooks = ", ".join(implemented_hooks(info))
+        click.echo(f"{state} {name} {info.version}  {info.description}  [{hooks}]{error}")
+
+
+def _switch(name: str, enabled: bool) -> None:
+    host = current_host()
+    if name not in host.infos:
+        raise click.ClickException(f"No plugin {name}; `plugins list` shows what there is.")
+    if host.pinned is not None:
+        raise click.ClickException("HLSBLOG_PLUGINS pins the plugin set; change it there.")
+    set_enabled(name, enabled)
+    click.echo(f"{name} {'enabled' if enabled else 'disabled'}.")
+
+
+@plugins_cli.command("enable")
+@click.argument("name")
+def plugins_enable(name: str) -> None:
+    """Turn a plugin on (every worker notices on its next request)."""
+    _switch(name, True)
+
+
+@plugins_cli.command("disable")
+@click.argument("name")
+def plugins_disable(name: str) -> None:
+    """Turn a plugin off."""
+    _switch(name, False)
+
+
+@click.command("rerender")
+def rerender_command() -> None:
+    """Render every post and comment again (after a sanitizer policy change)."""
+    from .comments import render_comment
+    from .posts import render_post
+
+    for post in db.session.scalars(db.select(Post)):
+        render_post(post)
+    for comment in db.session.scalars(db.select(Comment)):
+        render_comment(comment)
+    db.session.commit()
+    click.echo("Rendered every post and comment again.")
+
+
+@click.command("hooks-doc")
+@click.option("--output", default="docs/hooks.md", show_default=True)
+def hooks_doc_command(output: str) -> None:
+    """Write the hook reference from hlsblog/hookspecs.py."""
+    from .hookdoc import hooks_markdown
+
+    Path(output).write_text(hooks_markdown())
+    click.echo(f"Wrote {output}.")
+
+
+def init_app(app: Flask) -> None:
+    """Add the commands to the app's CLI."""
+    for command in (
+        init_db_command,
+        demo_command,
+        rerender_command,
+        hooks_doc_command,
+        users_cli,
+        plugins_cli,
+    ):
+        app.cli.add_command(command)

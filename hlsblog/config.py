@@ -1,0 +1,51 @@
+"""Configuration defaults and the order they are overridden in."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # a reader may take an hour over a comment
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PLUGINS": None,  # None: the set in the database; a string pins it (comma-separated)
+    "PLUGIN_RECHECK_SECONDS": 1.0,
+    "SCHEDULE_CHECK_SECONDS": 60.0,
+}
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Defaults, then ``instance/config.py``, then ``HLSBLOG_*`` variables, then tests'."""
+    app.config.update(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "hlsblog.sqlite3"
+    )
+    app.config["PLUGINS_FOLDER"] = str(Path(app.root_path).parent / "plugins")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("HLSBLOG")
+    if test_config:
+        app.config.update(test_config)
+    if isinstance(app.config.get("PLUGINS"), list | tuple):
+        app.config["PLUGINS"] = ",".join(app.config["PLUGINS"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+
+
+def _instance_secret(app: Flask) -> str:
+    """A key made on first start and kept in the instance folder, never in the repo."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

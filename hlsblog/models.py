@@ -1,0 +1,152 @@
+"""The blog's data: users, posts, categories, tags, comments and settings.
+
+Times are stored as naive UTC; pages show them in the blog's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC, the form every stored time takes."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+post_categories = db.Table(
+    "post_categories",
+    db.Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("category_id", ForeignKey("category.id", ondelete="CASCADE"), primary_key=True),
+)
+post_tags = db.Table(
+    "post_tags",
+    db.Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(250), default="")
+    email: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(20), default="author")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def set_password(self, password: str | None) -> None:
+        # An empty hash never matches: imported authors cannot log in until given a password.
+        self.password_hash = generate_password_hash(password) if password else ""
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+class Category(db.Model):  # type: ignore[name-defined]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
+    parent: Mapped[Category | None] = relationship(remote_side=[id])
+
+
+class Tag(db.Model):  # type: ignore[name-defined]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Post(db.Model):  # type: ignore[name-defined]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    teaser_html: Mapped[str] = mapped_column(Text, default="")  # before <!--more-->, if any
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    source_format: Mapped[str] = mapped_column(String(20), default="markdown")
+    render_version: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    announced: Mapped[bool] = mapped_column(default=False)
+    sticky: Mapped[bool] = mapped_column(default=False)
+    comments_open: Mapped[bool] = mapped_column(default=True)
+    pings_open: Mapped[bool] = mapped_column(default=True)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    categories: Mapped[list[Category]] = relationship(
+        secondary=post_categories, lazy="selectin", order_by="Category.name"
+    )
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=post_tags, lazy="selectin", order_by="Tag.name"
+    )
+
+    __table_args__ = (Index("ix_post_listing", "status", "published_at"),)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == "published"
+            and self.published_at is not None
+            and self.published_at <= utcnow()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == "published" and not self.is_public
+
+    @property
+    def display_status(self) -> str:
+        return "scheduled" if self.is_scheduled else self.status
+
+
+class Comment(db.Model):  # type: ignore[name-defined]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    post: Mapped[Post] = relationship()
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    author_name: Mapped[str] = mapped_column(String(245), default="")
+    author_email: Mapped[str] = mapped_column(String(100), default="")
+    author_url: Mapped[str] = mapped_column(String(200), default="")
+    author_ip: Mapped[str] = mapped_column(String(100), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+    body_source: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    render_version: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="approved")
+    verdict_rule: Mapped[str] = mapped_column(String(100), default="")
+    verdict_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_comment_post_status", "post_id", "status", "created_at"),
+        Index("ix_comment_status_created", "status", "created_at"),
+    )
+
+
+class Setting(db.Model):  # type: ignore[name-defined]
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

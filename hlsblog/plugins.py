@@ -1,0 +1,315 @@
+"""Plugin discovery, the enabled set, and calling hooks so that one plugin can't break a page.
+
+One ``PluginHost`` per app, kept in ``app.extensions["hlsblog.plugins"]``. Plugins come from
+the plugins folder (each package in it) and from the ``hlsblog.plugins`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from flask import Flask, current_app
+from jinja2 import BaseLoader, Environment, FileSystemLoader, TemplateNotFound
+from markupsafe import Markup, escape
+
+from . import hookspecs
+from .api import PluginSetting
+
+log = logging.getLogger("hlsblog.plugins")
+STATE_KEY = "plugins"  # setting: {"disabled": [...], "version": n}
+_NAMESPACE = "hlsblog_plugins"
+
+
+@dataclass
+class PluginInfo:
+    """What the admin shows of one discovered plugin."""
+
+    name: str
+    origin: str
+    module: ModuleType | None = None
+    version: str = ""
+    description: str = ""
+    error: str | None = None
+    hook_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path | None:
+        if self.module is None or not getattr(self.module, "__file__", None):
+            return None
+        return Path(str(self.module.__file__)).parent
+
+    def folder(self, name: str) -> Path | None:
+        """The plugin's ``templates`` or ``static`` folder, if it ships one."""
+        path = self.path
+        return path / name if path and (path / name).is_dir() else None
+
+
+def _load_folder_plugin(path: Path) -> ModuleType:
+    name = f"{_NAMESPACE}.{path.name}"
+    if name in sys.modules:
+        return sys.modules[name]
+    if _NAMESPACE not in sys.modules:
+        namespace = ModuleType(_NAMESPACE)
+        namespace.__path__ = []
+        sys.modules[_NAMESPACE] = namespace
+    spec = importlib.util.spec_from_file_location(
+        name, path / "__init__.py", submodule_search_locations=[str(path)]
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _describe(module: ModuleType) -> str:
+    doc = (module.__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else ""
+
+
+def discover(folder: str | None) -> dict[str, PluginInfo]:
+    """Every plugin in ``folder`` and in the entry-point group, imported, errors kept."""
+    found: dict[str, PluginInfo] = {}
+    root = Path(folder) if folder else None
+    for path in sorted(root.iterdir()) if root and root.is_dir() else []:
+        if (path / "__init__.py").is_file() and not path.name.startswith((".", "_")):
+            info = PluginInfo(name=path.name, origin=f"folder {root}")
+            _import_into(info, lambda p=path: _load_folder_plugin(p))
+            found[info.name] = info
+    for ep in entry_points(group="hlsblog.plugins"):
+        info = PluginInfo(name=ep.name, origin=f"package {ep.dist.name if ep.dist else ep.value}")
+        _import_into(info, ep.load)
+        if ep.dist and not info.version:
+            info.version = ep.dist.version
+        found.setdefault(info.name, info)
+    return found
+
+
+def _import_into(info: PluginInfo, load: Any) -> None:
+    try:
+        info.module = load()
+    except Exception as exc:  # a broken plugin is reported, never fatal
+        info.error = f"import failed: {exc!r}"
+        log.exception("plugin %s failed to import", info.name)
+        return
+    info.version = str(getattr(info.module, "__version__", "") or "")
+    info.description = _describe(info.module)
+
+
+class PluginHost:
+    """The app's plugins: which exist, which are on, and how their hooks are called."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.infos = discover(app.config.get("PLUGINS_FOLDER"))
+        self.pinned = _parse_pinned(app.config.get("PLUGINS"))
+        self._lock = threading.Lock()
+        self._state: tuple[Any, ...] | None = None
+        self.enabled: tuple[str, ...] = ()
+        self._use(self.default_enabled())
+        self._settings: dict[str, dict[str, PluginSetting]] | None = None
+        self.schedule_checked_at = float("-inf")
+
+    # -- the enabled set --------------------------------------------------------------
+    def loadable(self) -> list[str]:
+        """Names of plugins that imported cleanly, sorted."""
+        return sorted(name for name, info in self.infos.items() if info.module is not None)
+
+    def default_enabled(self) -> list[str]:
+        if self.pinned is not None:
+            return [name for name in self.pinned if name in self.loadable()]
+        return self.loadable()
+
+    def enabled_from(self, state: dict[str, Any] | None) -> list[str]:
+        """The enabled set for a stored state: every loadable plugin not disabled, unless pinned."""
+        if self.pinned is not None:
+            return self.default_enabled()
+        disabled = set((state or {}).get("disabled", []))
+        return [name for name in self.loadable() if name not in disabled]
+
+    def refresh(self, state: dict[str, Any] | None) -> None:
+        """Rebuild the hook manager when the stored state moved (called once per request)."""
+        key = (state or {}).get("version", 0), tuple(sorted((state or {}).get("disabled", [])))
+        if key == self._state:
+            return
+        with self._lock:
+            if key != self._state:
+                self._use(self.enabled_from(state))
+                self._settings = None
+                if self.app.jinja_env.cache is not None:
+                    self.app.jinja_env.cache.clear()  # plugin templates may override the theme's
+                self._state = key
+
+    def _use(self, names: list[str]) -> None:
+        pm = self._build(names)
+        self.enabled = tuple(n for n in sorted(names) if pm.get_plugin(n) is not None)
+        self.pm = pm
+
+    def is_enabled(self, name: str) -> bool:
+        return name in self.enabled
+
+    def _build(self, names: list[str]) -> pluggy.PluginManager:
+        pm = pluggy.PluginManager("hlsblog")
+        pm.add_hookspecs(hookspecs)
+        for info in self.infos.values():
+            own = getattr(info.module, "hookspecs", None)
+            if isinstance(own, ModuleType):
+                pm.add_hookspecs(own)
+        for name in sorted(names):
+            try:
+                pm.register(self.infos[name].module, name=name)
+            except Exception as exc:
+                self.infos[name].error = f"registration failed: {exc!r}"
+                log.exception("plugin %s failed to register", name)
+        return pm
+
+    # -- calling hooks ----------------------------------------------------------------
+    def _impls(self, hook_name: str, pm: pluggy.PluginManager | None = None) -> Iterator[Any]:
+        hook = getattr((pm or self.pm).hook, hook_name, None)
+        if hook is None:
+            return iter(())
+        # pluggy calls the last-registered first; tryfirst/trylast are already in this list.
+        return reversed([impl for impl in hook.get_hookimpls() if not impl.hookwrapper])
+
+    def _run(self, impl: Any, hook_name: str, kwargs: dict[str, Any]) -> tuple[bool, Any]:
+        try:
+            args = {name: kwargs[name] for name in impl.argnames}
+            return True, impl.function(**args)
+        except Exception as exc:
+            self.report(impl.plugin_name, hook_name, exc)
+            return False, None
+
+    def report(self, plugin: str, hook_name: str, exc: BaseException) -> None:
+        """Log a plugin's failure and keep it for the Plugins page."""
+        log.error("plugin %s failed in %s:\n%s", plugin, hook_name, traceback.format_exc())
+        if plugin in self.infos:
+            self.infos[plugin].hook_errors[hook_name] = repr(exc)
+
+    def collect(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Each enabled plugin's non-``None`` answer, with the plugin's name."""
+        results = []
+        for impl in self._impls(hook_name):
+            ok, value = self._run(impl, hook_name, kwargs)
+            if ok and value is not None:
+                results.append((impl.plugin_name, value))
+        return results
+
+    def notify(self, hook_name: str, **kwargs: Any) -> None:
+        """Tell every enabled plugin (an action hook)."""
+        self.collect(hook_name, **kwargs)
+
+    def filter(self, hook_name: str, value_arg: str, value: Any, **kwargs: Any) -> Any:
+        """Pass ``value`` through each plugin in call order; ``None`` leaves it unchanged."""
+        for impl in self._impls(hook_name):
+            ok, result = self._run(impl, hook_name, {**kwargs, value_arg: value})
+            if ok and result is not None:
+                value = result
+        return value
+
+    def collect_all(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Like ``collect`` but over every loadable plugin, enabled or not (start-up hooks)."""
+        pm = self._build(self.loadable())
+        results = []
+        for impl in self._impls(hook_name, pm):
+            ok, value = self._run(impl, hook_name, kwargs)
+            if ok and value is not None:
+                results.append((impl.plugin_name, value))
+        return results
+
+    def slot(self, slot: str, context: dict[str, Any]) -> Markup:
+        """The joined HTML every enabled plugin gives for a template slot."""
+        parts = [
+            value if isinstance(value, Markup) else escape(value)
+            for _, value in self.collect("template_slot", slot=slot, context=context)
+        ]
+        return Markup("\n").join(parts)
+
+    # -- plugin settings --------------------------------------------------------------
+    def settings_specs(self) -> dict[str, dict[str, PluginSetting]]:
+        """Each enabled plugin's declared settings, by plugin and setting name."""
+        if self._settings is None:
+            specs: dict[str, dict[str, PluginSetting]] = {}
+            for plugin, declared in self.collect("plugin_settings"):
+                specs[plugin] = {spec.name: spec for spec in declared}
+            self._settings = specs
+        return self._settings
+
+    def setting_spec(self, plugin: str, name: str) -> PluginSetting:
+        try:
+            return self.settings_specs()[plugin][name]
+        except KeyError:
+            raise KeyError(f"plugin {plugin!r} declares no setting {name!r}") from None
+
+
+def _parse_pinned(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    return [name.strip() for name in str(value).split(",") if name.strip()]
+
+
+class PluginTemplateLoader(BaseLoader):
+    """Enabled plugins' ``templates/`` first (they may override the theme), then the theme."""
+
+    def __init__(self, host_getter: Any, theme_folder: str) -> None:
+        self.host_getter = host_getter
+        self.theme = FileSystemLoader(theme_folder)
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        host: PluginHost = self.host_getter()
+        for name in host.enabled:
+            folder = host.infos[name].folder("templates")
+            if folder is None:
+                continue
+            try:
+                return FileSystemLoader(str(folder)).get_source(environment, template)
+            except TemplateNotFound:
+                continue
+        return self.theme.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self.theme.list_templates()
+
+
+def current_host() -> PluginHost:
+    """The current app's plugin host."""
+    host: PluginHost = current_app.extensions["hlsblog.plugins"]
+    return host
+
+
+def implemented_hooks(info: PluginInfo) -> list[str]:
+    """Names of the hooks a plugin's module implements."""
+    if info.module is None:
+        return []
+    return sorted(
+        name for name, value in vars(info.module).items() if hasattr(value, "hlsblog_impl")
+    )
+
+
+def set_enabled(name: str, enabled: bool) -> None:
+    """Turn a plugin on or off for every worker (they notice on their next request)."""
+    from .extensions import db
+    from .settings import get_setting, set_setting
+
+    state = dict(get_setting(STATE_KEY) or {})
+    disabled = set(state.get("disabled", []))
+    (disabled.discard if enabled else disabled.add)(name)
+    state["disabled"] = sorted(disabled)
+    state["version"] = int(state.get("version", 0)) + 1
+    set_setting(STATE_KEY, state)
+    db.session.commit()

@@ -1,0 +1,129 @@
+"""Posts: saving (rendered once, at write time), addresses, and the public listings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import Select
+
+from .dates import local
+from .extensions import db
+from .models import Category, Post, Tag, utcnow
+from .plugins import current_host
+from .rendering import POLICY_VERSION, clean_post_html, markdown_to_html, split_more
+
+
+def slugify(text: str, fallback: str = "post") -> str:
+    """A lower-case, dash-joined address part; letters of any script are kept."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    text = re.sub(r"[\s_-]+", "-", text).strip("-")
+    return text[:190] or fallback
+
+
+def unique_slug(model: Any, wanted: str, exclude_id: int | None = None) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3`` … when another row has it."""
+    slug, n = wanted, 1
+    while True:
+        query = db.select(model.id).where(model.slug == slug)
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        n += 1
+        slug = f"{wanted[:180]}-{n}"
+
+
+def render_post(post: Post) -> None:
+    """Make the stored HTML (and the teaser before ``<!--more-->``) from the source."""
+    host = current_host()
+    full, teaser = split_more(post.body_source)
+    convert = (lambda s: s) if post.source_format == "html" else markdown_to_html
+    html = host.filter("filter_post_html", "html", convert(full), post=post)
+    post.body_html = clean_post_html(html)
+    post.teaser_html = clean_post_html(convert(teaser)) if teaser is not None else ""
+    post.render_version = POLICY_VERSION
+
+
+def terms(model: Any, names: str | list[str]) -> list[Any]:
+    """Categories or tags by name (comma-separated or a list), created when new."""
+    items = names.split(",") if isinstance(names, str) else names
+    found = []
+    for name in dict.fromkeys(n.strip() for n in items if n.strip()):
+        slug = slugify(name, fallback=model.__name__.lower())
+        term = db.session.scalar(db.select(model).where(model.slug == slug))
+        if term is None:
+            term = model(name=name[:200], slug=unique_slug(model, slug))
+            db.session.add(term)
+            db.session.flush()
+        found.append(term)
+    return found
+
+
+def save_post(post: Post, *, categories: Any = None, tags: Any = None) -> None:
+    """Render, store and commit a post, then tell plugins it was published or updated."""
+    was_public = post.id is not None and post.announced
+    post.slug = unique_slug(Post, slugify(post.slug or post.title), post.id)
+    if post.status == "published" and post.published_at is None:
+        post.published_at = utcnow()
+    if categories is not None:
+        post.categories = terms(Category, categories)
+    if tags is not None:
+        post.tags = terms(Tag, tags)
+    post.updated_at = utcnow()
+    render_post(post)
+    if post.id is None:
+        db.session.add(post)
+    db.session.commit()
+    if was_public and post.is_public:
+        current_host().notify("post_updated", post=post)
+    announce_due_posts()
+
+
+def announce_due_posts() -> None:
+    """Fire ``post_published`` once for each post that has become public."""
+    due = db.session.scalars(
+        db.select(Post).where(
+            Post.status == "published", Post.published_at <= utcnow(), Post.announced.is_(False)
+        )
+    ).all()
+    for post in due:
+        post.announced = True
+    if due:
+        db.session.commit()
+    for post in due:
+        current_host().notify("post_published", post=post)
+
+
+def public_posts() -> Select[tuple[Post]]:
+    """Posts a reader may see, newest first."""
+    return (
+        db.select(Post)
+        .where(Post.status == "published", Post.published_at <= utcnow())
+        .order_by(Post.published_at.desc(), Post.id.desc())
+    )
+
+
+def permalink(post: Post, external: bool = False) -> str:
+    """A post's address, ``/YYYY/MM/DD/slug/``, dated in the blog's time zone."""
+    when = local(post.published_at or post.created_at)
+    return url_for(
+        "blog.post",
+        year=when.year,
+        month=f"{when.month:02d}",
+        day=f"{when.day:02d}",
+        slug=post.slug,
+        _external=external,
+    )
+
+
+def parse_local_datetime(value: str) -> datetime | None:
+    """A ``datetime-local`` form value (blog time zone), or ``None`` when empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return datetime.fromisoformat(value)

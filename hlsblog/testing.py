@@ -1,0 +1,248 @@
+"""Pytest fixtures for hlsblog and for plugin authors' own test suites.
+
+Use them with ``pytest_plugins = ["hlsblog.testing"]`` in a ``conftest.py``. ``make_app``
+builds the real app on a fresh database with exactly the plugins named; ``live_server``
+serves an app over real HTTP on 127.0.0.1. Set ``HLSBLOG_TEST_DATABASE_URL`` (a
+``postgresql+psycopg://`` URI) to run every ``app`` test on PostgreSQL as well as SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from . import create_app
+from .database import init_db
+from .extensions import db
+from .models import Comment, Post, User, utcnow
+from .posts import permalink, save_post
+from .rendering import comment_text_to_html
+
+PASSWORD = "correct horse battery"  # noqa: S105  (tests only)
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def database_backends() -> list[str]:
+    """SQLite always; PostgreSQL too when ``HLSBLOG_TEST_DATABASE_URL`` names one."""
+    return ["sqlite"] + (["postgresql"] if os.environ.get("HLSBLOG_TEST_DATABASE_URL") else [])
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=database_backends())
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test's app runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, backend: str) -> Iterator[Callable[..., Flask]]:
+    """Build an app on a fresh database: ``make_app(plugins=["share"], **config)``.
+
+    ``plugins=None`` enables every plugin found; a list pins exactly those.
+    """
+    apps: list[Flask] = []
+
+    def factory(plugins: list[str] | None = None, **config: Any) -> Flask:
+        if backend == "postgresql":
+            url = os.environ["HLSBLOG_TEST_DATABASE_URL"]
+            if not apps:
+                _reset_postgres(url)
+        else:
+            url = "sqlite:///" + str(tmp_path / "blog.sqlite3")
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PLUGIN_RECHECK_SECONDS": 0,
+            "SCHEDULE_CHECK_SECONDS": 0,
+            "PLUGINS": None if plugins is None else ",".join(plugins),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            **config,
+        }
+        app = create_app(settings)
+        with app.app_context():
+            init_db()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """The blog with every plugin found in the plugins folder."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    """A CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the first form on ``url``, as a browser would send it."""
+    page = client.get(url)
+    match = _TOKEN.search(page.get_data(as_text=True))
+    if match is None:
+        raise AssertionError(f"no form with a CSRF token on {url} ({page.status_code})")
+    return match.group(1)
+
+
+def submit_form(
+    client: FlaskClient,
+    page_url: str,
+    data: dict[str, Any],
+    action: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Fetch ``page_url`` for its token and post ``data`` to ``action`` (default the page)."""
+    token = csrf_token(client, page_url)
+    return client.post(action or page_url, data={"csrf_token": token, **data}, **kwargs)
+
+
+class Auth:
+    """Logs the test client in and out through the real login form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str = "admin", password: str = PASSWORD) -> Any:
+        return submit_form(self.client, "/login", {"username": username, "password": password})
+
+    def logout(self) -> Any:
+        return submit_form(self.client, "/admin/", {}, action="/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    """Log in as ``admin`` (made by ``make_user``) with ``auth.login()``."""
+    return Auth(client)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user who can log in with ``PASSWORD``."""
+
+    def factory(username: str = "admin", role: str = "admin", **fields: Any) -> User:
+        with app.app_context():
+            user = User(
+                username=username,
+                role=role,
+                email=f"{username}@example.org",
+                display_name=fields.pop("display_name", username.title()),
+                **fields,
+            )
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return factory
+
+
+@pytest.fixture
+def make_post(app: Flask, make_user: Callable[..., User]) -> Callable[..., dict[str, Any]]:
+    """Publish a post (yesterday, by a fresh author); returns its id and address."""
+    authors: list[int] = []
+
+    def factory(title: str = "A post", body: str = "Some *text*.", **fields: Any) -> dict[str, Any]:
+        with app.app_context():
+            if not authors:
+                existing = db.session.scalar(db.select(User).where(User.username == "writer"))
+                authors.append(existing.id if existing else make_user("writer", "author").id)
+            categories = fields.pop("categories", "News")
+            tags = fields.pop("tags", "")
+            post = Post(
+                title=title,
+                body_source=body,
+                author_id=authors[0],
+                status=fields.pop("status", "published"),
+                published_at=fields.pop("published_at", utcnow() - timedelta(days=1)),
+                **fields,
+            )
+            save_post(post, categories=categories, tags=tags)
+            with app.test_request_context():
+                return {"id": post.id, "url": permalink(post), "slug": post.slug}
+
+    return factory
+
+
+@pytest.fixture
+def make_comment(app: Flask) -> Callable[..., int]:
+    """Store a comment directly (no form, no plugins); returns its id."""
+
+    def factory(post_id: int, body: str = "A comment", **fields: Any) -> int:
+        from .comments import recount
+
+        with app.app_context():
+            comment = Comment(
+                post_id=post_id,
+                body_source=body,
+                body_html=comment_text_to_html(body),
+                author_name=fields.pop("author_name", "Reader"),
+                author_email=fields.pop("author_email", "reader@example.org"),
+                **fields,
+            )
+            db.session.add(comment)
+            db.session.flush()
+            recount(db.session.get_one(Post, post_id))
+            db.session.commit()
+            return comment.id
+
+    return factory
+
+
+class LiveServer:
+    """An app served over real HTTP in a thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """``app`` served on 127.0.0.1 at ``live_server.url``."""
+    with LiveServer(app) as server:
+        yield server

@@ -16,6 +16,7 @@ from .extensions import csrf, db, login_manager, migrate
 from .hookspecs import hookimpl, hookspec
 from .plugins import PluginHost, PluginTemplateLoader, current_host
 from .posts import permalink, public_posts
+from .settings import content_generation, get_setting
 
 __version__ = "0.1.0"
 __all__ = [
@@ -24,9 +25,11 @@ __all__ = [
     "CommentRefused",
     "PluginSetting",
     "Verdict",
+    "content_generation",
     "create_app",
     "current_host",
     "db",
+    "get_setting",
     "hookimpl",
     "hookspec",
     "permalink",
@@ -107,7 +110,6 @@ def _register_plugins(app: Flask, host: PluginHost) -> None:
 
 def _per_request() -> None:
     from .posts import announce_due_posts
-    from .settings import get_setting
 
     host = current_host()
     host.refresh(get_setting("plugins"))

@@ -17,7 +17,7 @@ from .extensions import db
 from .models import Comment, Post, utcnow
 from .plugins import current_host
 from .rendering import POLICY_VERSION, clean_comment_html, comment_text_to_html, plain_text_to_html
-from .settings import get_setting
+from .settings import bump_generation, get_setting
 
 LIMITS = {"author": 245, "email": 100, "url": 200, "comment": 65525}
 STATUS_FOR = {"approve": "approved", "hold": "pending", "spam": "spam"}
@@ -206,6 +206,7 @@ def submit_comment(
     db.session.add(comment)
     db.session.flush()
     recount(post)
+    bump_generation()
     db.session.commit()
     current_host().notify("comment_saved", comment=comment)
     return comment
@@ -246,6 +247,7 @@ def set_comment_status(comment: Comment, new: str) -> None:
     comment.status = new
     db.session.flush()
     recount(comment.post)
+    bump_generation()
     db.session.commit()
     current_host().notify("comment_status_changed", comment=comment, old=old, new=new)
 
@@ -261,4 +263,5 @@ def delete_comment(comment: Comment) -> None:
     db.session.delete(comment)
     db.session.flush()
     recount(post)
+    bump_generation()
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import g, has_request_context
@@ -54,3 +55,21 @@ def set_setting(key: str, value: Any) -> None:
         row.value = value
     if has_request_context() and "hlsblog_settings" in g:
         g.hlsblog_settings[key] = value
+
+
+GENERATION_KEY = "generation"
+
+
+def bump_generation() -> None:
+    """Mark, in the current transaction, that something readers see has changed.
+
+    Every worker reads the new value with the settings on its next request, so ETags and
+    caches keyed on ``content_generation()`` change everywhere at once. A fresh random value
+    (not a counter) means two writers at the same moment can never produce the same one.
+    """
+    set_setting(GENERATION_KEY, uuid.uuid4().hex)
+
+
+def content_generation() -> str:
+    """An opaque value that changes whenever a post, comment, setting or plugin changes."""
+    return str(get_setting(GENERATION_KEY) or "0")

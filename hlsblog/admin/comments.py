@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..comments import delete_comment, render_comment, set_comment_status
 from ..extensions import db
 from ..models import Comment, Post
+from ..settings import bump_generation
 from . import bp
 
 STATUSES = ("pending", "approved", "spam", "trash")
@@ -79,6 +80,7 @@ def edit_comment(comment_id: int) -> Any:
         comment.author_url = request.form.get("url", "")[:200]
         comment.body_source = request.form.get("comment", "")[:65525]
         render_comment(comment)
+        bump_generation()
         db.session.commit()
         flash("Comment saved.", "info")
         return redirect(url_for("admin.comments", status=comment.status))

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..api import PluginSetting, setting_key
 from ..extensions import db
 from ..plugins import current_host, implemented_hooks, set_enabled
-from ..settings import get_setting, set_setting
+from ..settings import bump_generation, get_setting, set_setting
 from . import admin_required, bp
 
 
@@ -83,6 +83,7 @@ def plugin_settings(name: str) -> Any:
         return redirect(url_for("admin.plugins") + f"#plugin-{name}")
     for key, value in values.items():
         set_setting(setting_key(name, key), value)
+    bump_generation()
     db.session.commit()
     flash(f"Settings of {name} saved.", "info")
     return redirect(url_for("admin.plugins") + f"#plugin-{name}")

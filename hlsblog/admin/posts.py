@@ -11,7 +11,7 @@ from ..dates import local, to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag
 from ..posts import parse_local_datetime, permalink, render_post, save_post
-from ..settings import get_setting
+from ..settings import bump_generation, get_setting
 from . import admin_required, bp, may_edit
 
 
@@ -120,6 +120,7 @@ def delete_post(post_id: int) -> Any:
     if not may_edit(post):
         abort(403)
     db.session.delete(post)
+    bump_generation()
     db.session.commit()
     flash(f"Deleted “{post.title}”.", "info")
     return redirect(url_for("admin.posts"))
@@ -136,6 +137,7 @@ def terms() -> Any:
             db.session.delete(term)
         elif request.form.get("name", "").strip():
             term.name = request.form["name"].strip()[:200]
+        bump_generation()
         db.session.commit()
         return redirect(url_for("admin.terms"))
     categories = db.session.scalars(db.select(Category).order_by(Category.name)).all()

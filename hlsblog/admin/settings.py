@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import flash, redirect, render_template, request, url_for
 
 from ..extensions import db
-from ..settings import DEFAULTS, get_setting, set_setting
+from ..settings import DEFAULTS, bump_generation, get_setting, set_setting
 from . import admin_required, bp
 
 TEXT = ("title", "tagline", "date_format", "time_format", "timezone")
@@ -48,6 +48,7 @@ def settings() -> Any:
             return render_template("admin/settings.html", values=request.form), 400
         for key, value in values.items():
             set_setting(key, value)
+        bump_generation()
         db.session.commit()
         flash("Settings saved.", "info")
         return redirect(url_for("admin.settings"))

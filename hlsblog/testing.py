@@ -90,10 +90,18 @@ def make_app(tmp_path: Path, backend: str) -> Iterator[Callable[..., Flask]]:
             db.engine.dispose()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``plugins`` marker."""
+    config.addinivalue_line(
+        "markers", "plugins(*names): the `app` fixture enables exactly these plugins"
+    )
+
+
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    """The blog with every plugin found in the plugins folder."""
-    return make_app()
+def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+    """The blog; ``@pytest.mark.plugins("a", "b")`` picks its plugins (default: all found)."""
+    marker = request.node.get_closest_marker("plugins")
+    return make_app(plugins=list(marker.args) if marker else None)
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from hlsblog.extensions import db
 from hlsblog.models import Comment
 from hlsblog.testing import csrf_token, submit_form
 
+# The core on its own: every plugin off, so these prove the blog needs none.
+pytestmark = pytest.mark.plugins()
+
 FIXTURE_PLUGINS = Path(__file__).parent / "fixture_plugins"
 GOOD = {"author": "Ada", "email": "ada@example.org", "url": "", "comment": "Lovely post."}
 

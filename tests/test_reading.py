@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from hlsblog.models import utcnow
+
+# The core on its own: every plugin off, so these prove the blog needs none.
+pytestmark = pytest.mark.plugins()
 
 
 def test_front_page_lists_published_posts_newest_first(client, make_post):

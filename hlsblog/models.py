@@ -92,6 +92,7 @@ class Post(db.Model):  # type: ignore[name-defined]
     comments_open: Mapped[bool] = mapped_column(default=True)
     pings_open: Mapped[bool] = mapped_column(default=True)
     comment_count: Mapped[int] = mapped_column(default=0)
+    wp_id: Mapped[int | None] = mapped_column(default=None, index=True)  # from a WXR import
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     categories: Mapped[list[Category]] = relationship(
@@ -140,11 +141,33 @@ class Comment(db.Model):  # type: ignore[name-defined]
     verdict_rule: Mapped[str] = mapped_column(String(100), default="")
     verdict_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    wp_id: Mapped[int | None] = mapped_column(default=None)  # from a WXR import
 
     __table_args__ = (
+        Index("ix_comment_post_wp_id", "post_id", "wp_id"),
         Index("ix_comment_post_status", "post_id", "status", "created_at"),
         Index("ix_comment_status_created", "status", "created_at"),
     )
+
+
+class OldAddress(db.Model):  # type: ignore[name-defined]
+    """An address from before a move (a WordPress permalink) and where it leads now.
+
+    ``path`` holds the path and sorted query (``/?p=123``, ``/2010/08/hello/``) with no host, so
+    links to any old host that now points here find it. It leads to ``post`` or, for a
+    WordPress attachment, to ``target_url`` (the file's original address).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    url: Mapped[str] = mapped_column(String(2000), default="")  # as the old site wrote it
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    post: Mapped[Post | None] = relationship()
+    target_url: Mapped[str] = mapped_column(String(2000), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="post")  # post | attachment
+    wp_id: Mapped[int | None] = mapped_column(default=None)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Setting(db.Model):  # type: ignore[name-defined]

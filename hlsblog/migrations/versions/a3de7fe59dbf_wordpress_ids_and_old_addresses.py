@@ -6,9 +6,8 @@ Create Date: 2026-11-28 10:33:39.702468
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a3de7fe59dbf"

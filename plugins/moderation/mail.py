@@ -1,0 +1,93 @@
+"""Sending mail over SMTP in a background thread, so a reader's request never waits on it."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import threading
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import request
+
+from hlsblog import get_setting
+
+from .settings import setting
+
+log = logging.getLogger("hlsblog.plugins.moderation.mail")
+TIMEOUT = 20
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to send, read from the settings while still inside the request."""
+
+    host: str
+    port: int
+    security: str
+    user: str
+    password: str
+    sender: str
+
+
+def smtp_config() -> SmtpConfig | None:
+    """The SMTP settings, or ``None`` when no server is set (mail is off)."""
+    host = str(setting("smtp_host") or "").strip()
+    if not host:
+        return None
+    sender = str(setting("mail_from") or "").strip() or f"blog@{request.host.split(':')[0]}"
+    return SmtpConfig(
+        host=host,
+        port=int(setting("smtp_port") or 25),
+        security=str(setting("smtp_security") or "none"),
+        user=str(setting("smtp_user") or ""),
+        password=str(setting("smtp_password") or ""),
+        sender=sender,
+    )
+
+
+def compose(
+    to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
+    """A plain-text message from the blog."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["To"] = to
+    message["Message-ID"] = make_msgid(domain="hlsblog")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    return message
+
+
+def send(message: EmailMessage) -> threading.Thread | None:
+    """Send ``message`` in the background; ``None`` when mail is off."""
+    config = smtp_config()
+    if config is None:
+        return None
+    message["From"] = formataddr((str(get_setting("title") or ""), config.sender))
+    thread = threading.Thread(target=deliver, args=(config, message), daemon=True)
+    thread.start()
+    return thread
+
+
+def deliver(config: SmtpConfig, message: EmailMessage) -> None:
+    """Hand one message to the SMTP server; failures are logged, never raised."""
+    try:
+        with _connect(config) as smtp:
+            if config.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if config.user:
+                smtp.login(config.user, config.password)
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("mail to %s could not be sent via %s", message["To"], config.host)
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    if config.security == "ssl":
+        context = ssl.create_default_context()
+        return smtplib.SMTP_SSL(config.host, config.port, timeout=TIMEOUT, context=context)
+    return smtplib.SMTP(config.host, config.port, timeout=TIMEOUT)

@@ -1,0 +1,53 @@
+"""What the plugin adds to the theme: its stylesheet, the honeypot and the notify checkbox in
+the comment form, and the pending count in the admin's menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from .events import NOTIFY_FIELD
+from .rules import HONEYPOT
+from .settings import NAME, setting
+
+
+def head(context: dict[str, Any]) -> Markup | None:
+    """The plugin's stylesheet (it hides the honeypot) where a form or the queue may show."""
+    if context.get("page") not in ("single", "admin"):
+        return None
+    href = url_for("plugin_static", plugin=NAME, filename="moderation.css")
+    return Markup('<link rel="stylesheet" href="{}">').format(href)
+
+
+def comment_form(context: dict[str, Any]) -> Markup:
+    """The honeypot (hidden from people, not from bots) and, with mail on, "notify me"."""
+    trap = Markup(
+        '<p class="moderation-hp" aria-hidden="true"><label for="{0}">Leave this field empty'
+        '</label> <input id="{0}" name="{0}" type="text" value="" tabindex="-1" '
+        'autocomplete="off"></p>'
+    ).format(HONEYPOT)
+    if not str(setting("smtp_host") or "").strip() or current_user.is_authenticated:
+        return trap
+    request = context.get("request")
+    ticked = request is not None and request.form.get(NOTIFY_FIELD)
+    box = Markup(
+        '<p class="moderation-notify"><input id="{0}" name="{0}" type="checkbox" value="1"{1}> '
+        '<label for="{0}">Notify me of replies by email</label></p>'
+    ).format(NOTIFY_FIELD, Markup(" checked") if ticked else "")
+    return trap + box
+
+
+def admin_nav(context: dict[str, Any]) -> Markup | None:
+    """A "Moderation" link with the number of comments waiting."""
+    from .queue import status_counts
+
+    if not current_user.is_authenticated:
+        return None
+    pending = status_counts()["pending"]
+    badge = Markup(' <span class="badge" id="moderation-pending">{}</span>').format(pending)
+    return Markup('<a href="{}">Moderation{}</a>').format(
+        url_for("moderation.queue", status="pending"), badge if pending else ""
+    )

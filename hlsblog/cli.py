@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .database import init_db
 from .extensions import db
@@ -19,6 +19,7 @@ plugins_cli = AppGroup("plugins", help="List, enable and disable plugins.")
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database, or upgrade it to the current schema."""
     click.echo(f"Database {init_db()}: {db.engine.url.render_as_string(hide_password=True)}")
@@ -57,6 +58,7 @@ def set_password_command(username: str, password: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Add a few posts, categories and comments, and an admin to log in with."""
     from .demo import add_demo_content
@@ -112,6 +114,7 @@ def plugins_disable(name: str) -> None:
 
 
 @click.command("rerender")
+@with_appcontext
 def rerender_command() -> None:
     """Render every post and comment again (after a sanitizer policy change)."""
     from .comments import render_comment
@@ -126,6 +129,7 @@ def rerender_command() -> None:
 
 
 @click.command("hooks-doc")
+@with_appcontext
 @click.option("--output", default="docs/hooks.md", show_default=True)
 def hooks_doc_command(output: str) -> None:
     """Write the hook reference from hlsblog/hookspecs.py."""

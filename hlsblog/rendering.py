@@ -128,16 +128,21 @@ def clean_post_html(html: str) -> str:
     return _modernize(cleaned)
 
 
-def _nofollow(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
-    href = attrs.get((None, "href"), "")
-    if href.startswith("mailto:"):
-        return attrs
+_ABSOLUTE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+
+
+def _reader_link(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
+    # Readers' links are absolute http(s) or mailto only: a relative or odd href is dropped,
+    # so no encoding trick can smuggle a scheme past the browser. Every link is nofollow ugc.
+    href = attrs.get((None, "href"))
+    if href is not None and not _ABSOLUTE_LINK.match(href):
+        del attrs[(None, "href")]
     attrs[(None, "rel")] = "nofollow ugc"
     return attrs
 
 
 _linker = Linker(
-    callbacks=[_nofollow],
+    callbacks=[_reader_link],
     skip_tags={"code"},
     parse_email=False,
     recognized_tags=COMMENT_TAGS | set(_STRUCTURE),

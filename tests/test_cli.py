@@ -1,0 +1,61 @@
+"""The commands a blogger runs: init-db, users, demo, plugins."""
+
+from __future__ import annotations
+
+import pytest
+
+from hlsblog.extensions import db
+from hlsblog.models import Post, User
+
+pytestmark = pytest.mark.plugins()
+
+
+def test_init_db_is_safe_to_run_again(runner):
+    assert "upgraded" in runner.invoke(args=["init-db"]).output
+
+
+def test_users_create_makes_someone_who_can_log_in(app, runner, client, auth):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "sam",
+            "--email",
+            "sam@example.org",
+            "--password",
+            "longenough",
+            "--role",
+            "admin",
+        ]
+    )
+    assert result.exit_code == 0 and "Created admin sam." in result.output
+    assert auth.login("sam", "longenough").headers["Location"] == "/admin/"
+    again = runner.invoke(
+        args=["users", "create", "sam", "--email", "sam@example.org", "--password", "longenough"]
+    )
+    assert again.exit_code != 0 and "already a user sam" in again.output
+
+
+def test_demo_content_and_its_login(app, runner, client, auth):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0
+    password = result.output.strip().rsplit(" ", 1)[-1]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id))) >= 3
+        assert db.session.scalar(db.select(User).where(User.username == "admin"))
+    assert "Hello from hlsblog" in client.get("/").get_data(as_text=True)
+    assert auth.login("admin", password).headers["Location"] == "/admin/"
+    assert password in runner.invoke(args=["demo"]).output  # a second run adds nothing
+
+
+def test_plugins_list_enable_disable(make_app):
+    app = make_app(plugins=None)
+    runner = app.test_cli_runner()
+    assert "on  hello 1.2.3" in runner.invoke(args=["plugins", "list"]).output
+    assert runner.invoke(args=["plugins", "disable", "hello"]).exit_code == 0
+    assert "off hello" in runner.invoke(args=["plugins", "list"]).output
+    assert "third-party" not in app.test_client().get("/").get_data(as_text=True)
+    runner.invoke(args=["plugins", "enable", "hello"])
+    assert "third-party" in app.test_client().get("/").get_data(as_text=True)
+    missing = runner.invoke(args=["plugins", "enable", "nope"])
+    assert missing.exit_code != 0 and "No plugin nope" in missing.output

@@ -1,0 +1,82 @@
+"""TrackBack, Pingback and Webmention: take verified linkbacks, ping the sites a post links to.
+
+Every incoming ping is checked before it is shown: the source is fetched (bounded, never from a
+private address) and must link to the post. Pings are stored as comments of kind trackback,
+pingback or webmention, so they pass the moderation plugin's rules and show with the comments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, url_for
+from markupsafe import Markup
+
+from hlsblog import PluginSetting, hookimpl, permalink
+from hlsblog.models import Post
+
+from .settings import SETTINGS, VERSION, receives
+
+__version__ = VERSION
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from . import admin, pingback, trackback, webmention  # noqa: F401  (they add the routes)
+    from .routes import admin as admin_bp
+    from .routes import protocols
+
+    return [protocols, admin_bp]
+
+
+@hookimpl
+def register_models() -> list[type]:
+    from .models import IncomingWebmention, OutboundPing
+
+    return [OutboundPing, IncomingWebmention]
+
+
+@hookimpl
+def plugin_settings() -> list[PluginSetting]:
+    return SETTINGS
+
+
+@hookimpl
+def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+    # Our own templates, autoescaped: their output is safe HTML.
+    if slot == "head":
+        html = render_template("trackback/head.html", receives=receives)
+        return Markup(html)  # noqa: S704
+    post = context.get("post")
+    if (
+        slot == "post_footer"
+        and context.get("single")
+        and post is not None
+        and post.pings_open
+        and receives("trackback")
+    ):
+        uri = url_for("linkbacks.trackback", **_post_args(post), _external=True)
+        html = render_template("trackback/footer.html", post=post, trackback_uri=uri)
+        return Markup(html)  # noqa: S704
+    if slot == "admin_nav":
+        return Markup('<a href="{}">Linkbacks</a>').format(url_for("linkbacks_admin.index"))
+    return None
+
+
+def _post_args(post: Post) -> dict[str, Any]:
+    year, month, day = permalink(post).strip("/").split("/")[:3]
+    return {"year": int(year), "month": month, "day": day, "slug": post.slug}
+
+
+@hookimpl
+def post_published(post: Post) -> None:
+    from .send import schedule
+
+    schedule(post)
+
+
+@hookimpl
+def post_updated(post: Post) -> None:
+    from .send import schedule
+
+    schedule(post, updated=True)

@@ -1,0 +1,32 @@
+"""The admin's Linkbacks page: what pinging each link of each post came to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from hlsblog import db
+from hlsblog.models import Post
+
+from .models import IncomingWebmention, OutboundPing
+from .routes import admin
+
+
+@admin.route("/")
+@login_required
+def index() -> Any:
+    """Outbound pings (newest first) and the latest Webmentions received."""
+    sent = db.select(OutboundPing, Post).join(Post, Post.id == OutboundPing.post_id)
+    received = db.select(IncomingWebmention, Post).join(Post, Post.id == IncomingWebmention.post_id)
+    if not current_user.is_admin:
+        sent = sent.where(Post.author_id == current_user.id)
+        received = received.where(Post.author_id == current_user.id)
+    return render_template(
+        "trackback/admin.html",
+        sent=db.session.execute(sent.order_by(OutboundPing.updated_at.desc()).limit(200)).all(),
+        received=db.session.execute(
+            received.order_by(IncomingWebmention.created_at.desc()).limit(50)
+        ).all(),
+    )

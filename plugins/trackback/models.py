@@ -1,0 +1,51 @@
+"""What the linkback plugin stores: pings it sent, and Webmentions waiting to be verified."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hlsblog import db
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class OutboundPing(db.Model):  # type: ignore[name-defined]
+    """One link of one of our posts and what pinging it came to."""
+
+    __tablename__ = "linkback_outbound"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(2000))
+    protocol: Mapped[str] = mapped_column(String(20), default="")
+    endpoint: Mapped[str] = mapped_column(String(2000), default="")
+    # pending, sent, no-endpoint, failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    message: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+    __table_args__ = (Index("ix_linkback_outbound_post", "post_id", "updated_at"),)
+
+
+class IncomingWebmention(db.Model):  # type: ignore[name-defined]
+    """A Webmention accepted with 202 and verified later; its id is the status page's address."""
+
+    __tablename__ = "linkback_webmention"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    source: Mapped[str] = mapped_column(String(2000))
+    target: Mapped[str] = mapped_column(String(2000))
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    ip: Mapped[str] = mapped_column(String(100), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    # queued, accepted, updated, deleted, refused
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)

@@ -1,0 +1,207 @@
+"""Bounded outbound HTTP that can't be turned against the blog's own network.
+
+Every request (and every redirect it follows) resolves the host first and refuses loopback,
+private, link-local, shared, reserved, multicast and unspecified addresses before any socket is
+opened, then connects to the very address it checked, so a DNS answer that changes between the
+check and the connection (DNS rebinding) gains nothing. Hosts on the ``allowed_hosts`` list
+(names, addresses or networks such as ``10.1.0.0/16``) pass anyway, for a private network or a
+test. Public hosts are reached on ports 80, 443 and 8080 only, the lesson of CVE-2013-0235.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.message import Message
+from urllib.parse import urljoin, urlsplit
+
+PUBLIC_PORTS = frozenset({80, 443, 8080})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class FetchError(Exception):
+    """A fetch that failed: unreachable, too slow, too large, too many redirects."""
+
+
+class FetchRefused(FetchError):
+    """A fetch refused by policy before any connection was attempted."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far one fetch may go."""
+
+    timeout: float = 10.0
+    max_bytes: int = 1_000_000
+    max_redirects: int = 3
+    allowed_hosts: tuple[str, ...] = ()
+    user_agent: str = "hlsblog-linkback"
+
+
+@dataclass
+class Response:
+    """What came back: the final address, status, headers and (capped) body."""
+
+    url: str
+    status: int
+    headers: Message
+    body: bytes = b""
+    history: list[str] = field(default_factory=list)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get_content_type()
+
+    @property
+    def text(self) -> str:
+        charset = self.headers.get_content_charset() or "utf-8"
+        try:
+            return self.body.decode(charset, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether an address is on the public internet (not ours, not anybody's private one)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return is_public(address.ipv4_mapped)
+    return address.is_global and not (
+        address.is_multicast or address.is_reserved or address.is_unspecified
+    )
+
+
+def _allowed(host: str, address: IPAddress, allowed_hosts: Iterable[str]) -> bool:
+    for entry in allowed_hosts:
+        entry = entry.strip().strip("[]").lower()
+        if entry and entry == host:
+            return True
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def resolve(host: str, port: int, limits: Limits) -> IPAddress:
+    """The first address of ``host``, refused unless every address it has is acceptable."""
+    host = host.strip("[]").lower()
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}") from exc
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    if not addresses:
+        raise FetchError(f"{host} has no address")
+    for address in addresses:
+        if _allowed(host, address, limits.allowed_hosts):
+            continue
+        if not is_public(address):
+            raise FetchRefused(f"{host} is a non-public address ({address}); not fetched")
+        if port not in PUBLIC_PORTS:
+            raise FetchRefused(f"port {port} is not a web port; not fetched")
+    return addresses[0]
+
+
+def check_url(url: str, limits: Limits) -> tuple[str, str, int, IPAddress]:
+    """Scheme, host, port and the checked address of ``url``; refused before any connection."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused(f"not an http or https address: {url[:100]}")
+    if parts.username or parts.password:
+        raise FetchRefused("addresses with a user name or password are not fetched")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchRefused(f"bad port in {url[:100]}") from exc
+    return parts.scheme, parts.hostname, port, resolve(parts.hostname, port, limits)
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to an address checked beforehand, whatever DNS says now."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """Like ``_PinnedHTTP`` with TLS, the certificate checked against the host's name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _read_capped(answer: http.client.HTTPResponse, url: str, limits: Limits) -> bytes:
+    # The socket timeout bounds each read; the deadline bounds a server that drips bytes.
+    deadline = time.monotonic() + limits.timeout
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := answer.read1(65536):
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise FetchError(f"{url[:100]} is larger than {limits.max_bytes:,} bytes")
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url[:100]} took longer than {limits.timeout:g} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _once(
+    method: str, url: str, body: bytes | None, headers: dict[str, str], limits: Limits
+) -> Response:
+    scheme, host, port, address = check_url(url, limits)
+    kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+    conn = kind(host, port, str(address), limits.timeout)
+    try:
+        conn.request(method, _path_of(url), body=body, headers=headers)
+        answer = conn.getresponse()
+        return Response(url, answer.status, answer.msg, _read_capped(answer, url, limits))
+    except (OSError, http.client.HTTPException) as exc:
+        raise FetchError(f"{url[:100]}: {exc or type(exc).__name__}") from exc
+    finally:
+        conn.close()
+
+
+def fetch(
+    url: str,
+    limits: Limits,
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Request ``url`` within ``limits``, following a few redirects, each one checked again."""
+    headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "identity", **(headers or {})}
+    history: list[str] = []
+    for _ in range(limits.max_redirects + 1):
+        response = _once(method, url, data, headers, limits)
+        location = response.headers.get("Location")
+        if response.status not in REDIRECTS or not location:
+            response.history = history
+            return response
+        history.append(url)
+        url = urljoin(url, location)
+        if response.status == 303 or (response.status in (301, 302) and method == "POST"):
+            method, data = "GET", None
+            headers.pop("Content-Type", None)
+    raise FetchError(f"more than {limits.max_redirects} redirects")

@@ -1,0 +1,61 @@
+"""The plugin's settings and the fetching limits made from them."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from hlsblog import PluginSetting, plugin_setting
+
+from .safe_fetch import Limits
+
+PLUGIN = "trackback"
+VERSION = "1.0"
+PROTOCOLS = ("webmention", "pingback", "trackback")
+SETTINGS = [
+    PluginSetting(
+        "send_pings",
+        "bool",
+        True,
+        label="Ping the sites a post links to",
+        help="On publishing or updating a post: Webmention, else Pingback, else TrackBack.",
+    ),
+    PluginSetting(
+        "receive",
+        "list",
+        list(PROTOCOLS),
+        label="Pings taken",
+        help="The protocols this blog advertises and accepts.",
+        choices=PROTOCOLS,
+    ),
+    PluginSetting(
+        "allowed_hosts",
+        "list",
+        [],
+        label="Private hosts that may be fetched anyway",
+        help="Host names, addresses or networks (10.1.0.0/16), comma-separated. Loopback, "
+        "private and link-local addresses are refused unless listed here.",
+    ),
+    PluginSetting("fetch_timeout", "int", 10, label="Fetch timeout (seconds)"),
+    PluginSetting("fetch_max_kb", "int", 1000, label="Largest page fetched (KB)"),
+]
+RETRY_DELAYS = (10, 60, 600)  # seconds; app config LINKBACK_RETRY_DELAYS overrides
+
+
+def limits(purpose: str) -> Limits:
+    """Fetching limits from the settings; ``purpose`` goes into the User-Agent."""
+    return Limits(
+        timeout=float(max(1, min(60, plugin_setting(PLUGIN, "fetch_timeout")))),
+        max_bytes=max(1, min(10_000, plugin_setting(PLUGIN, "fetch_max_kb"))) * 1024,
+        allowed_hosts=tuple(plugin_setting(PLUGIN, "allowed_hosts") or ()),
+        user_agent=f"hlsblog-linkback/{VERSION} ({purpose})",
+    )
+
+
+def retry_delays() -> tuple[float, ...]:
+    """How long to wait before each retry of a ping that failed for a passing reason."""
+    return tuple(current_app.config.get("LINKBACK_RETRY_DELAYS", RETRY_DELAYS))
+
+
+def receives(protocol: str) -> bool:
+    """Whether this blog takes (and advertises) pings of ``protocol``."""
+    return protocol in (plugin_setting(PLUGIN, "receive") or ())

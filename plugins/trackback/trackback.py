@@ -1,0 +1,62 @@
+"""TrackBack, per the Movable Type specification (1.2): a form POST to the post's /trackback/."""
+
+from __future__ import annotations
+
+import codecs
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from flask import Response, request
+
+from hlsblog import db, permalink
+
+from . import inbound
+from .routes import client, protocols, read_body, require
+from .settings import limits
+
+
+def form_fields(body: bytes, content_charset: str | None) -> dict[str, str]:
+    """The form's fields, decoded in the ``charset`` the form names (UTF-8 by default)."""
+    raw = body.decode("latin-1")
+    declared = dict(parse_qsl(raw, encoding="latin-1")).get("charset") or content_charset
+    charset = (declared or "utf-8").strip().lower()
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        charset = "utf-8"
+    return dict(parse_qsl(raw, keep_blank_values=True, encoding=charset, errors="replace"))
+
+
+def answer(error: str | None = None) -> Response:
+    """The TrackBack response: error 0, or error 1 with a message."""
+    inner = "<error>0</error>"
+    if error is not None:
+        inner = f"<error>1</error>\n<message>{escape(error)}</message>"
+    xml = f'<?xml version="1.0" encoding="utf-8"?>\n<response>\n{inner}\n</response>\n'
+    return Response(xml, mimetype="text/xml")
+
+
+@protocols.route("/<int:year>/<month>/<day>/<slug>/trackback/", methods=["POST"])
+def trackback(year: int, month: str, day: str, slug: str) -> Response:
+    """Take a TrackBack ping for a post."""
+    try:
+        require("trackback")
+        fields = form_fields(read_body(), request.mimetype_params.get("charset"))
+        post = inbound.post_by_slug(slug)
+        source = fields.get("url", "").strip()
+        if not source:
+            raise inbound.PingRefused("No url given: a TrackBack ping needs the url field.")
+        inbound.check_open(post, source)
+        verified = inbound.verify_source(
+            source,
+            permalink(post, external=True),
+            limits(f"verifying a ping from {client()['ip']}"),
+        )
+        excerpt = fields.get("excerpt", "").strip()[:1000] or verified.excerpt
+        verified.title = fields.get("title", "").strip()[:300] or verified.title
+        author = fields.get("blog_name", "").strip() or verified.title
+        inbound.store(post, "trackback", verified, author, excerpt, **client())
+    except inbound.PingRefused as refusal:
+        db.session.rollback()
+        return answer(refusal.message)
+    return answer()

@@ -1,0 +1,124 @@
+"""Webmention, per the W3C Recommendation: 202 Accepted at once, the source verified later.
+
+What can be checked without fetching anything (both addresses, the target post, pings open,
+the source's address) is checked in the request and refused with 400. The fetch happens in a
+background thread; its outcome is at the status address the 202 names. A new mention from a
+source already stored updates it; one whose source is gone (404, 410) or no longer links
+deletes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, jsonify, request, url_for
+
+from hlsblog import db, render_comment
+from hlsblog.comments import clean_text, delete_comment
+from hlsblog.models import Comment, Post
+from hlsblog.settings import bump_generation
+
+from . import inbound, jobs
+from .models import IncomingWebmention
+from .pages import page_key
+from .routes import client, protocols, require
+from .settings import limits
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def accept(source: str, target: str) -> IncomingWebmention:
+    """Check what can be checked now and queue the rest; ``PingRefused`` when invalid."""
+    require("webmention")
+    if not source or not target:
+        raise inbound.PingRefused("Both source and target are required.")
+    if page_key(source) == page_key(target):
+        raise inbound.PingRefused("The source and the target are the same page.")
+    post = inbound.post_for(target)
+    inbound.check_open(post, source, allow_existing=True)
+    inbound.check_source_address(source, limits("checking a Webmention"))
+    who = client()
+    task = IncomingWebmention(
+        source=source[:2000],
+        target=target[:2000],
+        post_id=post.id,
+        ip=who["ip"][:100],
+        user_agent=who["ua"][:255],
+    )
+    db.session.add(task)
+    db.session.commit()
+    return task
+
+
+@protocols.route("/linkbacks/webmention", methods=["POST"])
+def webmention() -> Any:
+    """The endpoint named by ``Link: rel="webmention"``."""
+    if (request.content_length or 0) > 64 * 1024:
+        return _text("The request is too large.", 413)
+    source = request.form.get("source", "").strip()
+    target = request.form.get("target", "").strip()
+    try:
+        task = accept(source, target)
+    except inbound.PingRefused as refusal:
+        db.session.rollback()
+        return _text(refusal.message, 400)
+    jobs.start(process, task.id)
+    status = url_for("linkbacks.webmention_status", task_id=task.id, _external=True)
+    return _text(f"Accepted: the source will be checked shortly. Status: {status}", 202)
+
+
+@protocols.route("/linkbacks/webmention/<task_id>")
+def webmention_status(task_id: str) -> Any:
+    """What became of one Webmention."""
+    task = db.session.get(IncomingWebmention, task_id[:32]) or abort(404)
+    return jsonify(source=task.source, target=task.target, status=task.status, message=task.message)
+
+
+def process(task_id: str) -> None:
+    """Verify a queued Webmention and add, update or delete its linkback (background)."""
+    task = db.session.get(IncomingWebmention, task_id)
+    post = db.session.get(Post, task.post_id) if task else None
+    if task is None or post is None:
+        return
+    status, message = _outcome(task, post)
+    task = db.session.get(IncomingWebmention, task_id)
+    if task is not None:
+        task.status, task.message = status, message[:2000]
+        db.session.commit()
+
+
+def _outcome(task: IncomingWebmention, post: Post) -> tuple[str, str]:
+    existing = inbound.existing_linkback(post, task.source)
+    try:
+        verified = inbound.verify_source(
+            task.source, task.target, limits(f"verifying a ping from {task.ip}")
+        )
+        if existing is not None:
+            _update(existing, verified)
+            return "updated", "The mention was updated."
+        inbound.store(
+            post,
+            "webmention",
+            verified,
+            verified.title,
+            verified.excerpt,
+            ip=task.ip,
+            ua=task.user_agent,
+        )
+        return "accepted", "The mention was verified and stored."
+    except inbound.PingRefused as refusal:
+        db.session.rollback()
+        if refusal.gone and existing is not None:
+            delete_comment(db.session.get_one(Comment, existing.id))
+            return "deleted", f"The mention was removed: {refusal.message}"
+        return "refused", refusal.message
+
+
+def _update(comment: Comment, verified: inbound.Source) -> None:
+    comment.author_name = clean_text(verified.title)[:245]
+    comment.body_source = clean_text(verified.excerpt or verified.title)[:2000]
+    render_comment(comment, clean_text(verified.title)[:300])
+    bump_generation()
+    db.session.commit()

@@ -1,0 +1,122 @@
+"""Another blog links to a post here and tells us, by TrackBack, Pingback or Webmention.
+
+Two real hlsblog instances on 127.0.0.1, real clients: a plain form POST, the standard
+library's xmlrpc.client, and Webmention discovery done by the rules.
+"""
+
+from __future__ import annotations
+
+import xmlrpc.client
+
+import pytest
+import requests
+from linkbacks_support import (
+    Blogs,
+    configure,
+    discover_webmention,
+    edit,
+    linkbacks,
+    publish,
+    second_database,
+    wait_for,
+)
+
+from hlsblog.testing import LiveServer
+
+FORM = "application/x-www-form-urlencoded; charset=utf-8"
+
+
+@pytest.fixture
+def blogs(make_app, backend, tmp_path):
+    here = make_app(plugins=["trackback"])
+    there = make_app(plugins=["trackback"], **second_database(backend, tmp_path))
+    with LiveServer(here) as here_server, LiveServer(there) as there_server:
+        configure(here_server, allowed_hosts=["127.0.0.1"])
+        configure(there_server, send_pings=False)
+        yield Blogs(here_server, there_server)
+
+
+@pytest.fixture
+def target(blogs):
+    """A post here, and a post there that links to it: (target id, target url, source url)."""
+    post_id, url = publish(blogs.here, "Tea", "All about *tea*.")
+    _, source = publish(
+        blogs.there, "On brewing", f"Steep it well, says [this good post]({url}), and wait."
+    )
+    return post_id, url, source
+
+
+def webmention_status(endpoint, source, target):
+    """Send a Webmention and wait for the receiver's verdict."""
+    response = requests.post(endpoint, data={"source": source, "target": target}, timeout=5)
+    assert response.status_code == 202, response.text
+    status_url = response.text.split("Status: ")[1].strip()
+    final = wait_for(lambda: requests.get(status_url, timeout=5).json()["status"] != "queued")
+    assert final, "the Webmention was never processed"
+    return requests.get(status_url, timeout=5).json()
+
+
+def test_the_post_page_advertises_every_endpoint(blogs, target):
+    _, url, _ = target
+    response = requests.get(url, timeout=5)
+    html = response.text
+    assert response.headers["X-Pingback"] == blogs.here.url + "/linkbacks/pingback"
+    assert 'rel="webmention"' in response.headers["Link"]
+    assert f'<link rel="pingback" href="{blogs.here.url}/linkbacks/pingback">' in html
+    assert f'<link rel="webmention" href="{blogs.here.url}/linkbacks/webmention">' in html
+    assert f"TrackBack URI: <code>{url}trackback/</code>" in html
+    assert f'trackback:ping="{url}trackback/"' in html and f'dc:identifier="{url}"' in html
+
+
+def test_a_trackback_from_a_plain_form_post_shows_verified_under_the_post(blogs, target):
+    post_id, url, source = target
+    fields = {
+        "url": source,
+        "title": "On brewing",
+        "excerpt": "Steep it well.",
+        "blog_name": "The Other Blog",
+        "charset": "utf-8",
+    }
+    answer = requests.post(
+        url + "trackback/", data=fields, headers={"Content-Type": FORM}, timeout=5
+    )
+    assert answer.headers["Content-Type"].startswith("text/xml")
+    assert "<error>0</error>" in answer.text
+    page = requests.get(url, timeout=5).text
+    assert "Trackback by" in page and "The Other Blog" in page and "Steep it well." in page
+    again = requests.post(url + "trackback/", data=fields, timeout=5)
+    assert "<error>1</error>" in again.text and "already registered" in again.text
+    assert linkbacks(blogs.here, post_id) == [("trackback", "The Other Blog", "approved", source)]
+
+
+def test_a_pingback_through_xmlrpc_client_is_verified_and_quotes_the_source(blogs, target):
+    post_id, url, source = target
+    endpoint = requests.get(url, timeout=5).headers["X-Pingback"]
+    server = xmlrpc.client.ServerProxy(endpoint)
+    assert "registered" in server.pingback.ping(source, url)
+    page = requests.get(url, timeout=5).text
+    assert "Pingback by" in page and "On brewing" in page
+    assert "Steep it well, says this good post, and wait." in page
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        server.pingback.ping(source, url)
+    assert fault.value.faultCode == 48
+    assert [kind for kind, *_ in linkbacks(blogs.here, post_id)] == ["pingback"]
+
+
+def test_a_webmention_is_accepted_verified_later_updated_and_deleted(blogs, target):
+    post_id, url, source = target
+    endpoint = discover_webmention(url)
+    assert endpoint == blogs.here.url + "/linkbacks/webmention"
+    assert webmention_status(endpoint, source, url)["status"] == "accepted"
+    page = requests.get(url, timeout=5).text
+    assert "Webmention by" in page and "On brewing" in page
+
+    source_id = int(requests.get(source, timeout=5).text.split('id="post-')[1].split('"')[0])
+    edit(blogs.there, source_id, f"Now I say: [read this]({url}) before brewing.")
+    assert webmention_status(endpoint, source, url)["status"] == "updated"
+    assert "Now I say: read this before brewing." in requests.get(url, timeout=5).text
+
+    edit(blogs.there, source_id, "I no longer link anywhere.")
+    assert webmention_status(endpoint, source, url)["status"] == "deleted"
+    assert "Webmention by" not in requests.get(url, timeout=5).text
+    assert linkbacks(blogs.here, post_id) == []

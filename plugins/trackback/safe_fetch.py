@@ -89,9 +89,11 @@ def _allowed(host: str, address: IPAddress, allowed_hosts: Iterable[str]) -> boo
     return False
 
 
-def resolve(host: str, port: int, limits: Limits) -> IPAddress:
-    """The first address of ``host``, refused unless every address it has is acceptable."""
-    host = host.strip("[]").lower()
+def _addresses(host: str, port: int) -> list[IPAddress]:
+    try:  # an address needs no lookup (and IPv6 literals work without IPv6 DNS)
+        return [ipaddress.ip_address(host.split("%")[0])]
+    except ValueError:
+        pass
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -99,6 +101,13 @@ def resolve(host: str, port: int, limits: Limits) -> IPAddress:
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise FetchError(f"{host} has no address")
+    return addresses
+
+
+def resolve(host: str, port: int, limits: Limits) -> IPAddress:
+    """The first address of ``host``, refused unless every address it has is acceptable."""
+    host = host.strip("[]").lower()
+    addresses = _addresses(host, port)
     for address in addresses:
         if _allowed(host, address, limits.allowed_hosts):
             continue

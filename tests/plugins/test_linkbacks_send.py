@@ -1,0 +1,130 @@
+"""A blogger publishes a post linking to another blog; that blog gets a verified linkback.
+
+Two live hlsblog instances on 127.0.0.1 (loopback allowed on both, for the test only). The
+receiving blog takes one protocol at a time, so each protocol is sent and verified for real.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from linkbacks_support import (
+    Blogs,
+    add_admin,
+    configure,
+    linkbacks,
+    publish,
+    second_database,
+    wait_for,
+)
+
+from hlsblog.testing import PASSWORD, LiveServer
+
+KIND_LABEL = {"webmention": "Webmention", "pingback": "Pingback", "trackback": "Trackback"}
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def blogs(make_app, backend, tmp_path):
+    here = make_app(plugins=["trackback"])
+    there = make_app(
+        plugins=["trackback"], LINKBACK_RETRY_DELAYS=(0.1,), **second_database(backend, tmp_path)
+    )
+    with LiveServer(here) as here_server, LiveServer(there) as there_server:
+        configure(here_server, allowed_hosts=["127.0.0.1"])
+        configure(there_server, allowed_hosts=["127.0.0.1"])
+        add_admin(there_server)
+        yield Blogs(here_server, there_server)
+
+
+class Blogger:
+    """Someone using the other blog's admin in a browser-like session."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.submit("/login", {"username": "admin", "password": PASSWORD})
+
+    def submit(self, page: str, data: dict, action: str | None = None) -> requests.Response:
+        token = _TOKEN.search(self.session.get(self.base + page, timeout=5).text).group(1)
+        url = self.base + (action or page)
+        return self.session.post(url, data={"csrf_token": token, **data}, timeout=10)
+
+    def write(self, title: str, body: str, page: str = "/admin/posts/new") -> str:
+        fields = {
+            "title": title,
+            "body": body,
+            "status": "published",
+            "categories": "News",
+            "comments_open": "1",
+            "pings_open": "1",
+            "save": "1",
+        }
+        return self.submit(page, fields).url
+
+    def linkbacks_row(self, target: str) -> str:
+        page = self.session.get(self.base + "/admin/linkbacks/", timeout=5).text
+        rows = [row for row in page.split("<tr")[1:] if f'href="{target}"' in row]
+        return rows[0] if rows else ""
+
+
+def settled(blogger: Blogger, target: str) -> str:
+    """The admin's row for a link, once its ping is no longer pending or retrying."""
+
+    def row() -> str:
+        found = blogger.linkbacks_row(target)
+        return (
+            found if found and not re.search(r"<strong>(pending|retrying)</strong>", found) else ""
+        )
+
+    return wait_for(row)
+
+
+@pytest.mark.parametrize("protocol", ["webmention", "pingback", "trackback"])
+def test_a_post_linking_to_another_blog_gives_it_a_verified_linkback(blogs, protocol):
+    configure(blogs.here, receive=[protocol])
+    post_id, target = publish(blogs.here, "Tea", "All about tea.")
+    blogger = Blogger(blogs.there.url)
+    editor = blogger.write("On brewing", f"Steep it well, says [this good post]({target}).")
+    row = settled(blogger, target)
+    assert f"<td>{protocol}</td>" in row and "<strong>sent</strong>" in row, row
+
+    def shown() -> bool:
+        return f"{KIND_LABEL[protocol]} by" in requests.get(target, timeout=5).text
+
+    assert wait_for(shown), f"no {protocol} on the post"
+    assert "On brewing" in requests.get(target, timeout=5).text
+    [(kind, _, status, source)] = linkbacks(blogs.here, post_id)
+    assert (kind, status) == (protocol, "approved") and source.startswith(blogs.there.url)
+    if protocol == "webmention":  # taking the link out withdraws the mention
+        blogger.write(
+            "On brewing", "I changed my mind about tea.", page=editor[len(blogs.there.url) :]
+        )
+        assert wait_for(lambda: not linkbacks(blogs.here, post_id))
+
+
+def test_every_links_outcome_is_shown_in_the_admin(blogs):
+    _, target = publish(blogs.here, "Tea", "All about tea.")
+    _, plain = publish(blogs.here, "Plain", "Nothing.")
+    configure(blogs.here, receive=[])  # a blog that takes no pings at all
+    blogger = Blogger(blogs.there.url)
+    links = {
+        "private": "http://10.0.0.1/metadata/",
+        "missing": blogs.here.url + "/2020/01/01/no-such-post/",
+        "down": "http://127.0.0.1:9/closed-port/",
+        "no-endpoint": plain,
+    }
+    body = " ".join(f"[{name}]({url})" for name, url in links.items())
+    blogger.write("Links", body + " and [my own front page](/).")
+    admin = blogger.session.get(blogs.there.url + "/admin/", timeout=5).text
+    assert 'href="/admin/linkbacks/">Linkbacks</a>' in admin
+    private = settled(blogger, links["private"])
+    assert "<strong>failed</strong>" in private and "non-public address" in private
+    assert "<strong>failed</strong>" in settled(blogger, links["missing"])
+    assert "HTTP 404" in blogger.linkbacks_row(links["missing"])
+    down = settled(blogger, links["down"])
+    assert "<strong>failed</strong>" in down and "<td>2</td>" in down  # tried, retried
+    assert "<strong>no-endpoint</strong>" in settled(blogger, links["no-endpoint"])
+    assert blogger.linkbacks_row(blogs.there.url + "/") == ""  # our own links aren't pinged

@@ -1,0 +1,67 @@
+"""Old addresses (a WordPress blog's permalinks) and where they lead after the move.
+
+An address is kept as its path and sorted query, without the host, so a link to the old domain
+that now points here, or to this blog under any name, finds it: ``/?p=123``,
+``/2010/08/hello-world/``, ``/archives/123``, ``/blog/?page_id=2``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+from ..extensions import db
+from ..models import OldAddress, Post
+from ..posts import permalink
+
+
+def address_key(path: str, query: str = "") -> str:
+    """The form an address is stored and looked up in: decoded path, no end slash, sorted query."""
+    path = unquote(path or "/")
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    pairs = sorted(parse_qsl(query, keep_blank_values=True))
+    return (path + ("?" + urlencode(pairs) if pairs else ""))[:1000]
+
+
+def key_of_url(url: str) -> str | None:
+    """The key of a full or relative URL, or None when it isn't one."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("", "http", "https") or not (parts.path or parts.query):
+        return None
+    return address_key(parts.path, parts.query)
+
+
+def remember(url: str, *, post: Post | None = None, **fields: Any) -> OldAddress | None:
+    """Store (or move) the old address ``url`` so it leads to ``post`` or ``target_url``."""
+    key = key_of_url(url)
+    if key is None:
+        return None
+    row = db.session.scalar(db.select(OldAddress).where(OldAddress.path == key))
+    if row is None:
+        row = OldAddress(path=key)
+        db.session.add(row)
+    row.url = url[:2000]
+    row.post = post
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return row
+
+
+def new_address(path: str, query: bytes | str) -> str | None:
+    """Where an old address now leads, if anywhere: one indexed query, made only on a 404."""
+    if isinstance(query, bytes):
+        query = query.decode("utf-8", "replace")
+    row = db.session.scalar(
+        db.select(OldAddress).where(OldAddress.path == address_key(path, query))
+    )
+    if row is None:
+        return None
+    if row.kind == "attachment":
+        return row.target_url or None
+    if row.post is not None:
+        return permalink(row.post) if row.post.is_public else None
+    return row.target_url or None

@@ -1,0 +1,219 @@
+"""Importing a WordPress export: authors, terms, posts, comments and old addresses.
+
+The file is read twice, streaming both times: once to check it is a well-formed WordPress export
+(so a broken file changes nothing), then to import. Each record is its own transaction, so a bad
+one is reported and the rest go on. WordPress ids are kept (``Post.wp_id``, ``Comment.wp_id``),
+and terms and users are found by slug and login, so a second run updates or skips instead of
+adding twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from ..models import Category, Tag, User
+from ..posts import slugify, unique_slug
+from ..settings import bump_generation
+from .items import ItemImporter
+from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, check_version
+from .report import ImportReport
+
+Progress = Callable[[int, int], None]
+
+
+def scan(path: str | Path) -> tuple[Channel, int]:
+    """Read the whole file once without storing anything: its channel and number of records."""
+    reader = WxrReader(path)
+    total = sum(1 for _ in reader)
+    check_version(reader.channel, Path(path).name)
+    return reader.channel, total
+
+
+def import_wxr(path: str | Path, progress: Progress | None = None) -> ImportReport:
+    """Import a WXR file; ``WxrError`` (nothing imported) when it isn't a readable export."""
+    _, total = scan(path)
+    report = ImportReport()
+    reader = WxrReader(path)
+    importer = Importer(reader.channel, report)
+    session = db.session()
+    # Rows stay loaded across the per-item commits instead of being read again after each.
+    session.expire_on_commit = False
+    try:
+        for done, record in enumerate(reader, 1):
+            importer.handle(record)
+            if progress:
+                progress(done, total)
+        importer.finish()
+    finally:
+        session.expire_on_commit = True
+    return report
+
+
+def failure_reason(error: Exception) -> str:
+    """A short, readable cause: the database's own first line, not the SQL statement."""
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
+class Importer:
+    """Import records one at a time, each in its own transaction."""
+
+    def __init__(self, channel: Channel, report: ImportReport) -> None:
+        self.channel = channel
+        self.report = report
+        self.users_by_login: dict[str, int] = {}
+        self.users_by_wp_id: dict[int, int] = {}
+        self.category_parents: dict[str, str] = {}
+        self.known_terms: dict[tuple[str, str], Any] = {}
+        self.items = ItemImporter(self)
+
+    def handle(self, record: WxrAuthor | WxrTerm | WxrItem) -> None:
+        """Import one record and count the outcome."""
+        if isinstance(record, WxrAuthor):
+            self.run("authors", f"author {record.login!r}", lambda: self.author(record))
+        elif isinstance(record, WxrTerm):
+            self.term(record)
+        else:
+            self.items.item(record)
+
+    def run(
+        self, kind: str, label: str, work: Callable[[], tuple[str, str]], count: bool = True
+    ) -> bool:
+        """Do ``work`` in a transaction of its own; count its outcome (if asked) or failure."""
+        try:
+            outcome, reason = work()
+            if outcome != "skipped":
+                bump_generation()
+            db.session.commit()
+        except (SQLAlchemyError, ValueError, TypeError, LookupError) as error:
+            db.session.rollback()
+            self.known_terms.clear()  # terms added in this transaction are gone
+            self.report.count(kind, "failed", f"{label}: {failure_reason(error)}")
+            return False
+        if count:
+            self.report.count(kind, outcome, reason)
+        return True
+
+    def author(self, author: WxrAuthor) -> tuple[str, str]:
+        """Map an author to the user with that login, or add one who can't log in yet."""
+        user = db.session.scalar(db.select(User).where(User.username == author.login[:60]))
+        outcome, reason = "skipped", "a user with that login is already here"
+        if user is None:
+            user = self._new_user(author)
+            outcome, reason = "imported", ""
+        self.users_by_login[author.login] = user.id
+        if author.wp_id is not None:
+            self.users_by_wp_id[author.wp_id] = user.id
+        return outcome, reason
+
+    def _new_user(self, author: WxrAuthor) -> User:
+        full_name = f"{author.first_name} {author.last_name}".strip()
+        user = User(
+            username=author.login[:60],
+            display_name=(author.display_name or full_name or author.login)[:250],
+            email=author.email[:100],
+            role="author",
+        )
+        user.set_password(None)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def user_id(self, login: str) -> int:
+        """The user an item's ``dc:creator`` names, added when the file had no entry for it."""
+        login = login.strip() or self._fallback_login()
+        if login not in self.users_by_login:
+            self.run("authors", f"author {login!r}", lambda: self.author(WxrAuthor(login=login)))
+        return self.users_by_login[login]
+
+    def _fallback_login(self) -> str:
+        admin = db.session.scalar(
+            db.select(User.username).order_by((User.role == "admin").desc(), User.id).limit(1)
+        )
+        return admin or "wordpress"
+
+    def term(self, term: WxrTerm) -> None:
+        """Import a category or tag; other taxonomies are counted as skipped."""
+        if term.taxonomy == "category":
+            self.run("categories", f"category {term.slug!r}", lambda: self.category(term))
+        elif term.taxonomy == "post_tag":
+            self.run("tags", f"tag {term.slug!r}", lambda: self.tag(term))
+        else:
+            reason = f"hlsblog has no {term.taxonomy or 'unnamed'} taxonomy"
+            self.report.count("other", "skipped", reason)
+
+    def category(self, term: WxrTerm) -> tuple[str, str]:
+        """Add or update a category; its parent is linked now or, if not yet read, at the end."""
+        category, outcome = self.find_term(Category, term.slug, term.name)
+        category.description = term.description or category.description
+        if term.parent:
+            self.category_parents[category.slug] = slugify(unquote(term.parent))
+            parent = db.session.scalar(
+                db.select(Category).where(Category.slug == self.category_parents[category.slug])
+            )
+            if parent is not None and not _is_below(parent, category):
+                category.parent = parent
+        return self.outcome(category, outcome)
+
+    def tag(self, term: WxrTerm) -> tuple[str, str]:
+        """Add or update a tag."""
+        tag, outcome = self.find_term(Tag, term.slug, term.name)
+        return self.outcome(tag, outcome)
+
+    def find_term(self, model: Any, slug: str, name: str) -> tuple[Any, str]:
+        """The category or tag with this slug, its name brought up to date, or a new one."""
+        slug = slugify(unquote(slug) or name, fallback=model.__name__.lower())
+        term = self.known_terms.get((model.__name__, slug))
+        if term is None:
+            term = db.session.scalar(db.select(model).where(model.slug == slug))
+        if term is None:
+            term = model(name=(name or slug)[:200], slug=unique_slug(model, slug))
+            db.session.add(term)
+            db.session.flush()
+            self.known_terms[(model.__name__, slug)] = term
+            return term, "imported"
+        self.known_terms[(model.__name__, slug)] = term
+        term.name = (name or term.name)[:200]
+        return term, "existing"
+
+    def outcome(self, row: object, found: str) -> tuple[str, str]:
+        """``imported`` for a new row; ``updated`` or ``skipped`` for one already here."""
+        if found == "imported":
+            return "imported", ""
+        if db.session.is_modified(row):
+            return "updated", ""
+        return "skipped", "already imported, unchanged"
+
+    def finish(self) -> None:
+        """Link categories to parents read after them, and attachments to their posts."""
+        categories = {c.slug: c for c in db.session.scalars(db.select(Category))}
+        for slug, parent_slug in self.category_parents.items():
+            category, parent = categories.get(slug), categories.get(parent_slug)
+            if category is None or parent is None or category.parent_id is not None:
+                continue
+            if not _is_below(parent, category):
+                category.parent = parent
+        self.items.finish()
+        bump_generation()
+        db.session.commit()
+
+
+def _is_below(category: Category, ancestor: Category) -> bool:
+    """Whether ``ancestor`` is ``category`` or above it (a parent link would make a loop)."""
+    seen: set[int] = set()
+    node: Category | None = category
+    while node is not None and node.id not in seen:
+        if node.id == ancestor.id:
+            return True
+        seen.add(node.id)
+        node = node.parent
+    return False
+
+
+__all__ = ["ImportReport", "WxrError", "import_wxr", "scan"]

@@ -1,0 +1,296 @@
+"""Importing a WordPress export's items: posts and pages with their comments, and attachments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin
+
+from ..comments import recount, render_comment
+from ..extensions import db
+from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
+from ..posts import render_post, slugify, unique_slug
+from .addresses import key_of_url, remember
+from .autop import wordpress_html
+from .reader import WxrComment, WxrItem
+
+if TYPE_CHECKING:
+    from .importer import Importer
+
+# Post meta our own export writes, so a move from one hlsblog to another loses nothing.
+MARKDOWN_META = "_hlsblog_markdown"
+FORMAT_META = "_hlsblog_format"
+OLD_URL_META = "_hlsblog_old_url"
+
+POST_STATUS = {"publish": "published", "future": "published", "draft": "draft"}
+HIDDEN_STATUS = {"pending", "private"}  # kept out of sight: they become drafts
+SKIPPED_STATUS = {"trash": "in WordPress's trash", "auto-draft": "an unsaved auto-draft"}
+COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
+COMMENT_KINDS = {"trackback", "pingback", "webmention"}
+
+
+def wp_datetime(value: str) -> datetime | None:
+    """A WXR ``YYYY-MM-DD HH:MM:SS`` time, or None for WordPress's ``0000-00-00`` and junk."""
+    try:
+        parsed = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return parsed if parsed.year > 1970 else None
+
+
+def rfc822_datetime(value: str) -> datetime | None:
+    """An RSS ``pubDate`` as naive UTC, or None when it is missing or a placeholder."""
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed if parsed.year > 1970 else None
+
+
+def item_date(item: WxrItem) -> datetime | None:
+    """The item's time in UTC: the GMT field, else ``pubDate``, else the local time as is."""
+    return wp_datetime(item.date_gmt) or rfc822_datetime(item.pub_date) or wp_datetime(item.date)
+
+
+def comment_date(comment: WxrComment) -> datetime:
+    """A comment's time in UTC, from the GMT field when WordPress filled it in."""
+    return wp_datetime(comment.date_gmt) or wp_datetime(comment.date) or utcnow()
+
+
+def post_source(item: WxrItem) -> tuple[str, str]:
+    """The text to store and its format: our own export's Markdown, else WordPress's HTML."""
+    markdown = item.meta_value(MARKDOWN_META)
+    if markdown is not None:
+        return markdown, "markdown"
+    if item.meta_value(FORMAT_META) == "html":
+        return item.content, "html"
+    return wordpress_html(item.content), "html"
+
+
+def _snapshot(post: Post) -> tuple[Any, ...]:
+    return (
+        post.title,
+        post.slug,
+        post.body_source,
+        post.source_format,
+        post.excerpt,
+        post.status,
+        post.published_at,
+        post.created_at,
+        post.sticky,
+        post.comments_open,
+        post.pings_open,
+        post.author_id,
+        sorted(c.id for c in post.categories),
+        sorted(t.id for t in post.tags),
+    )
+
+
+class ItemImporter:
+    """Posts, pages, their comments, and attachments, for one run of an import."""
+
+    def __init__(self, importer: Importer) -> None:
+        self.importer = importer
+        self.report = importer.report
+        self.attachment_parents: dict[str, int] = {}  # old address key -> parent's wp id
+        self.pages_seen = False
+
+    def item(self, item: WxrItem) -> None:
+        """Import one ``<item>`` as its type allows, or count it as skipped."""
+        kind = {"post": "posts", "page": "pages", "attachment": "attachments"}.get(item.post_type)
+        if kind is None:
+            reason = f"hlsblog has no {item.post_type or 'untyped'} items"
+            if not item.post_type:
+                reason = "not a WordPress item (no wp:post_type in a WordPress namespace)"
+            self.report.count("other", "skipped", reason)
+        elif kind == "attachments":
+            self.importer.run(kind, item.label, lambda: self.attachment(item))
+        elif item.status in SKIPPED_STATUS:
+            self.report.count(kind, "skipped", SKIPPED_STATUS[item.status])
+        else:
+            self.post_with_comments(kind, item)
+
+    def post_with_comments(self, kind: str, item: WxrItem) -> None:
+        """The post in one transaction, then each comment in its own."""
+        author_id = self.importer.user_id(item.creator)
+        found: list[Post] = []
+        if not self.importer.run(kind, item.label, lambda: self.post(kind, item, author_id, found)):
+            return
+        post = found[0]
+        before = self.report.get("comments", "imported")
+        for comment in item.comments:
+            self.importer.run(
+                "comments",
+                f"comment {comment.wp_id} on {item.label}",
+                partial(self.comment, post, comment),
+            )
+        if self.report.get("comments", "imported") > before:
+            self.importer.run("comments", item.label, lambda: self.link_replies(post, item), False)
+
+    def post(self, kind: str, item: WxrItem, author_id: int, found: list[Post]) -> tuple[str, str]:
+        """Add the post, or bring the one imported before up to date."""
+        post = None
+        if item.wp_id is not None:
+            post = db.session.scalar(db.select(Post).where(Post.wp_id == item.wp_id))
+        is_new = post is None
+        if post is None:
+            post = Post(wp_id=item.wp_id, author_id=author_id)
+        before = None if is_new else _snapshot(post)
+        with db.session.no_autoflush:
+            self.fill(post, kind, item, author_id)
+        db.session.add(post)  # only now: a query while filling must not flush half a post
+        found.append(post)
+        if not is_new and _snapshot(post) == before:
+            return "skipped", "already imported, unchanged"
+        render_post(post)
+        post.updated_at = wp_datetime(item.modified_gmt) or post.created_at
+        db.session.flush()
+        self.remember_addresses(post, item)
+        return ("imported", "") if is_new else ("updated", "")
+
+    def fill(self, post: Post, kind: str, item: WxrItem, author_id: int) -> None:
+        """Copy the item's fields onto the post."""
+        post.title = item.title.strip()[:500]
+        wanted = slugify(unquote(item.slug) or item.title)
+        if post.slug != wanted:
+            post.slug = unique_slug(Post, wanted, post.id)
+        post.body_source, post.source_format = post_source(item)
+        post.excerpt = item.excerpt.strip()
+        post.author_id = author_id
+        post.sticky = item.sticky
+        post.comments_open = item.comment_status != "closed"
+        post.pings_open = item.ping_status != "closed"
+        when = item_date(item) or post.created_at or utcnow()
+        post.created_at = when
+        post.status = self.status(kind, item)
+        post.published_at = when if post.status == "published" else None
+        post.announced = post.status == "published" and when <= utcnow()
+        post.categories = self.terms(Category, item, ("category",))
+        post.tags = self.terms(Tag, item, ("post_tag", "tag"))
+
+    def status(self, kind: str, item: WxrItem) -> str:
+        """Ours for WordPress's: pages, password-protected and private posts stay drafts."""
+        if kind == "pages" or item.password.strip() or item.status in HIDDEN_STATUS:
+            return "draft"
+        return POST_STATUS.get(item.status, "draft")
+
+    def terms(self, model: type, item: WxrItem, domains: tuple[str, ...]) -> list[Any]:
+        """The item's categories or tags, added when the file's term list did not hold them."""
+        found: dict[int, Any] = {}
+        for domain, slug, name in item.terms:
+            if domain not in domains or not (slug or name):
+                continue
+            term, outcome = self.importer.find_term(model, slug, name)
+            if outcome == "imported":
+                self.report.count("categories" if model is Category else "tags", "imported")
+            found[term.id] = term
+        return list(found.values())
+
+    def remember_addresses(self, post: Post, item: WxrItem) -> None:
+        """Each old address of the post: its link, its guid, ``?p=ID`` and earlier moves."""
+        urls = [item.link, item.guid, *(v for k, v in item.meta if k == OLD_URL_META)]
+        if item.wp_id is not None:
+            urls.append(urljoin(self.base_url(), f"?p={item.wp_id}"))
+        for url in dict.fromkeys(u for u in urls if u.strip()):
+            if "://" in url or url.startswith("/"):
+                remember(url, post=post, kind="post", wp_id=item.wp_id)
+
+    def base_url(self) -> str:
+        """The old blog's address, with an ending slash."""
+        channel = self.importer.channel
+        base = channel.base_blog_url or channel.link or "/"
+        return base if base.endswith("/") else base + "/"
+
+    def comment(self, post: Post, data: WxrComment) -> tuple[str, str]:
+        """Add one comment, trackback or pingback as it was, unless it is here already."""
+        query = db.select(Comment.id).where(Comment.post_id == post.id)
+        created = comment_date(data)
+        if data.wp_id is not None:
+            query = query.where(Comment.wp_id == data.wp_id)
+        else:
+            query = query.where(Comment.created_at == created, Comment.author_name == data.author)
+        if db.session.scalar(query.limit(1)) is not None:
+            return "skipped", "already imported"
+        comment = Comment(
+            post_id=post.id,
+            post=post,
+            wp_id=data.wp_id,
+            kind=data.type if data.type in COMMENT_KINDS else "comment",
+            status=COMMENT_STATUS.get(
+                data.approved, "trash" if "trash" in data.approved else "pending"
+            ),
+            author_name=data.author[:245],
+            author_email=data.email[:100],
+            author_url=data.url[:200],
+            author_ip=data.ip[:100],
+            source_url=data.url[:2000] if data.type in COMMENT_KINDS else "",
+            body_source=data.content,
+            user_id=self.importer.users_by_wp_id.get(data.user_id or 0),
+            created_at=created,
+        )
+        render_comment(comment)
+        db.session.add(comment)
+        return "imported", ""
+
+    def link_replies(self, post: Post, item: WxrItem) -> tuple[str, str]:
+        """Point each reply at its parent (which may come after it in the file); recount."""
+        rows = db.session.scalars(
+            db.select(Comment).where(Comment.post_id == post.id, Comment.wp_id.is_not(None))
+        ).all()
+        by_wp_id = {row.wp_id: row for row in rows}
+        for data in item.comments:
+            child, parent = by_wp_id.get(data.wp_id), by_wp_id.get(data.parent)
+            if child is not None and parent is not None and parent is not child:
+                child.parent_id = parent.id
+        recount(post)
+        return "imported", ""
+
+    def attachment(self, item: WxrItem) -> tuple[str, str]:
+        """An attachment's old page leads to its file's original address."""
+        target = item.attachment_url or item.guid
+        if not target:
+            return "skipped", "no attachment_url"
+        urls = [item.link]
+        if item.wp_id is not None:
+            urls.append(urljoin(self.base_url(), f"?attachment_id={item.wp_id}"))
+        keys = {url: key for url in urls if (key := key_of_url(url))}
+        if not keys:
+            return "skipped", "no old address to keep"
+        first = next(iter(keys.values()))
+        existing = db.session.scalar(db.select(OldAddress).where(OldAddress.path == first))
+        values: dict[str, Any] = {
+            "target_url": target[:2000],
+            "title": item.title[:500],
+            "wp_id": item.wp_id,
+        }
+        unchanged = existing is not None and all(
+            getattr(existing, name) == value for name, value in values.items()
+        )
+        for url, key in keys.items():
+            remember(url, kind="attachment", **values)
+            if item.parent:
+                self.attachment_parents[key] = item.parent
+        if existing is None:
+            return "imported", ""
+        return ("skipped", "already imported, unchanged") if unchanged else ("updated", "")
+
+    def finish(self) -> None:
+        """Tie attachments to the posts they belong to (those may come later in the file)."""
+        if not self.attachment_parents:
+            return
+        posts = dict(
+            db.session.execute(
+                db.select(Post.wp_id, Post.id).where(
+                    Post.wp_id.in_(set(self.attachment_parents.values()))
+                )
+            ).all()
+        )
+        rows = db.session.scalars(
+            db.select(OldAddress).where(OldAddress.path.in_(list(self.attachment_parents)))
+        )
+        for row in rows:
+            row.post_id = posts.get(self.attachment_parents[row.path])

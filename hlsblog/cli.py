@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import click
@@ -139,6 +140,53 @@ def hooks_doc_command(output: str) -> None:
     click.echo(f"Wrote {output}.")
 
 
+@click.command("import-wxr")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_wxr_command(file: Path) -> None:
+    """Import a WordPress export (WXR); running it again updates or skips, never doubles."""
+    from .wxr import WxrError, import_wxr
+
+    click.echo(f"Checking {file.name} …")
+    with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        try:
+            report = import_wxr(file, progress=progress)
+        except WxrError as exc:
+            raise click.ClickException(f"{exc} Nothing was imported.") from exc
+    for line in report.lines():
+        click.echo(line)
+    if report.failures:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("export-wxr")
+@click.argument(
+    "file", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-"
+)
+@click.option(
+    "--base-url",
+    default="http://localhost/",
+    show_default=True,
+    help="The blog's public address, for the links in the file.",
+)
+def export_wxr_command(file: str, base_url: str) -> None:
+    """Write the blog as a WordPress export (WXR 1.2) to FILE, or to standard output."""
+    from .wxr import export_wxr
+
+    with (
+        current_app.test_request_context(base_url=base_url),
+        click.open_file(file, "w", encoding="utf-8") as out,
+    ):
+        for chunk in export_wxr():
+            out.write(chunk)
+    if file != "-":
+        click.echo(f"Wrote {file}.", err=True)
+
+
 def init_app(app: Flask) -> None:
     """Add the commands to the app's CLI."""
     for command in (
@@ -146,6 +194,8 @@ def init_app(app: Flask) -> None:
         demo_command,
         rerender_command,
         hooks_doc_command,
+        import_wxr_command,
+        export_wxr_command,
         users_cli,
         plugins_cli,
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, make_response, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -29,6 +29,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
+        if error.code == 404 and request.method in ("GET", "HEAD"):
+            moved = _moved_here()
+            if moved is not None:
+                return moved
         response = make_response(
             render_template("error.html", code=error.code, message=error.description), error.code
         )
@@ -36,3 +40,13 @@ def init_app(app: Flask) -> None:
             if key.lower() != "content-type":
                 response.headers[key] = value
         return response
+
+
+def _moved_here() -> Any:
+    """A 301 to the new address of an old one (a WordPress permalink), if it is known."""
+    from .wxr.addresses import new_address
+
+    target = new_address(request.path, request.query_string)
+    if target is None or target == request.path:
+        return None
+    return redirect(target, 301)

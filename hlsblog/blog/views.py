@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Category, Post, Tag, User
 from ..posts import permalink, public_posts
 from ..rendering import strip_tags
+from ..wxr.addresses import new_address
 from . import bp
 from .listing import paginate
 from .threads import build_tree, visible_comments
@@ -29,6 +30,10 @@ COMMENTER_KEY = "commenter"
 def index(page: int = 1) -> Any:
     """The front page; ``/?p=ID`` finds a post by number, as WordPress links do."""
     if page == 1 and request.args.get("p", "").isdigit():
+        # An imported post's WordPress number wins over our own row of the same number.
+        moved = new_address(request.path, request.query_string)
+        if moved is not None:
+            return redirect(moved, 301)
         post = db.session.get(Post, int(request.args["p"]))
         if post is None or not post.is_public:
             abort(404)

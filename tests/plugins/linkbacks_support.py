@@ -66,13 +66,9 @@ def publish(server: LiveServer, title: str, body: str, **fields: Any) -> tuple[i
             author = User(username="writer", email="writer@example.org")
             db.session.add(author)
             db.session.commit()
+        fields.setdefault("published_at", utcnow())
         post = Post(
-            title=title,
-            body_source=body,
-            author_id=author.id,
-            status="published",
-            published_at=utcnow(),
-            **fields,
+            title=title, body_source=body, author_id=author.id, status="published", **fields
         )
         save_post(post, categories="News")
         with app.test_request_context(base_url=server.url):

@@ -7,6 +7,7 @@ library's xmlrpc.client, and Webmention discovery done by the rules.
 from __future__ import annotations
 
 import xmlrpc.client
+from datetime import timedelta
 
 import pytest
 import requests
@@ -21,6 +22,10 @@ from linkbacks_support import (
     wait_for,
 )
 
+from hlsblog import db
+from hlsblog.api import setting_key
+from hlsblog.models import utcnow
+from hlsblog.settings import set_setting
 from hlsblog.testing import LiveServer
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
@@ -120,3 +125,27 @@ def test_a_webmention_is_accepted_verified_later_updated_and_deleted(blogs, targ
     assert webmention_status(endpoint, source, url)["status"] == "deleted"
     assert "Webmention by" not in requests.get(url, timeout=5).text
     assert linkbacks(blogs.here, post_id) == []
+
+
+def test_pings_pass_the_moderation_rules_like_any_comment(make_app, backend, tmp_path):
+    here = make_app(plugins=["trackback", "moderation"])
+    there = make_app(plugins=["trackback"], **second_database(backend, tmp_path))
+    with LiveServer(here) as here_server, LiveServer(there) as there_server:
+        configure(here_server, allowed_hosts=["127.0.0.1"])
+        configure(there_server, send_pings=False)
+        fresh_id, fresh = publish(here_server, "Fresh", "New.")
+        old_id, old = publish(
+            here_server, "Old", "Old.", published_at=utcnow() - timedelta(days=30)
+        )
+        _, source = publish(there_server, "Links", f"[fresh]({fresh}) and [old]({old})")
+        proxy = xmlrpc.client.ServerProxy(here_server.url + "/linkbacks/pingback")
+        assert "registered" in proxy.pingback.ping(source, fresh)
+        [(kind, author, status, _)] = linkbacks(here_server, fresh_id)
+        assert (kind, author, status) == ("pingback", "Links – hlsblog", "pending")
+        assert "Pingback by" not in requests.get(fresh, timeout=5).text  # held for review
+        with here_server.app.app_context():
+            set_setting(setting_key("moderation", "close_old"), True)
+            db.session.commit()
+        answer = requests.post(old + "trackback/", data={"url": source}, timeout=5).text
+        assert "<error>1</error>" in answer and "closed" in answer.lower()
+        assert linkbacks(here_server, old_id) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request
 
@@ -16,8 +16,6 @@ bp = Blueprint("share", __name__, url_prefix="/share")
 
 LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST = re.compile(rf"^(?=.{{4,253}}$){LABEL}(?:\.{LABEL})+$")
-# Redirect only when the reader submitted our own form (or typed the address): from any
-# other site's link the page asks first, so the blog never serves as an open redirect.
 TRUSTED_FETCH_SITES = ("same-origin", "none")
 
 
@@ -31,6 +29,15 @@ def instance_host(typed: str) -> str:
     if not HOST.match(host):
         raise ValueError(f"“{typed.strip()[:100]}” is not a server name like mastodon.social.")
     return host
+
+
+def from_our_own_page() -> bool:
+    """Whether the reader sent our own form (or typed the address) rather than another site."""
+    # From any other site's link the page asks first: the blog is never an open redirect.
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in TRUSTED_FETCH_SITES
+    return urlsplit(request.referrer or "").netloc == request.host  # browsers before Sec-Fetch
 
 
 def share_address(host: str, text: str) -> str:
@@ -52,7 +59,7 @@ def mastodon(post_id: int) -> Any:
         address = share_address(instance_host(typed), shared.text)
     except ValueError as exc:
         return _page(shared, typed, error=str(exc)), 400
-    if request.headers.get("Sec-Fetch-Site") in TRUSTED_FETCH_SITES:
+    if from_our_own_page():
         return redirect(address, 303)
     return _page(shared, typed, continue_to=address)
 

@@ -237,13 +237,19 @@ def test_mastodon_refuses_a_bad_server_and_never_redirects_for_another_site(clie
         assert "is not a server name like mastodon.social" in refused.get_data(as_text=True)
     bad = client.get(ask, query_string={"instance": "<b>x</b>"}).get_data(as_text=True)
     assert 'value="&lt;b&gt;x&lt;/b&gt;"' in bad  # what the reader typed is kept, escaped
-    from_elsewhere = client.get(
-        ask, query_string={"instance": "evil.example"}, headers={"Sec-Fetch-Site": "cross-site"}
-    )
-    assert from_elsewhere.status_code == 200
-    assert 'Continue to <a href="https://evil.example/share?text=' in from_elsewhere.get_data(
-        as_text=True
-    )
+    elsewhere = {"instance": "evil.example"}
+    for headers in [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Referer": "https://evil.example/"},  # a browser without Sec-Fetch-* headers
+        {},
+    ]:
+        asked = client.get(ask, query_string=elsewhere, headers=headers)
+        assert asked.status_code == 200, headers
+        assert 'Continue to <a href="https://evil.example/share?text=' in asked.get_data(
+            as_text=True
+        )
+    from_our_page = {"Referer": f"http://localhost{ask}"}
+    assert client.get(ask, query_string=elsewhere, headers=from_our_page).status_code == 303
     assert client.get("/share/mastodon/999/").status_code == 404
 
 

@@ -1,0 +1,85 @@
+"""The share row in a real Chromium: what a reader sees, follows, prints, and who gets asked."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.plugins("share"), pytest.mark.browser]
+
+TITLE = "Share “this” & <that> — 日本語 🎉"
+# Stands in for the browser's print dialog, which a headless browser cannot show.
+COUNT_PRINTS = "window.print = () => { window.prints = (window.prints || 0) + 1; };"
+
+
+def query(href: str) -> dict[str, str]:
+    """The decoded query of an address."""
+    return {key: values[0] for key, values in parse_qs(urlsplit(href).query).items()}
+
+
+def test_a_reader_sees_the_row_and_the_page_asks_only_the_blog(
+    live_server, page, make_post, make_comment
+):
+    post = make_post(title=TITLE, slug="share-this")
+    make_comment(post["id"], "A kind comment.", author_name="Ada")
+    permalink = live_server.url + post["url"]
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.add_init_script(COUNT_PRINTS)
+    page.goto(permalink, wait_until="networkidle")
+
+    row = page.get_by_role("group", name="Share and Enjoy:")
+    email = row.get_by_role("link", name="Email", exact=True).get_attribute("href")
+    assert email.startswith("mailto:?")
+    assert query(email) == {"subject": TITLE, "body": permalink}
+    reddit = row.get_by_role("link", name="Reddit", exact=True).get_attribute("href")
+    assert reddit.startswith("https://www.reddit.com/submit?")
+    assert query(reddit) == {"url": permalink, "title": TITLE}
+    icons = row.locator("img")
+    assert icons.count() == 9  # every icon loaded, from the blog
+    assert icons.evaluate_all("imgs => imgs.every(img => img.complete && img.naturalWidth > 0)")
+
+    row.get_by_role("button", name="Print").click()  # share.js showed and wired it
+    assert page.evaluate("window.prints") == 1
+    hosts = {urlsplit(url).netloc for url in requested}
+    assert hosts == {urlsplit(live_server.url).netloc}
+    assert any(url.endswith("/plugins/share/static/share.js") for url in requested)
+    assert page.dialogs == []
+
+
+def test_printing_leaves_only_the_post_and_its_comments(live_server, page, make_post, make_comment):
+    post = make_post(title="Print me", slug="print-me")
+    make_comment(post["id"], "A kind comment.", author_name="Ada")
+    page.goto(live_server.url + post["url"])
+    page.emulate_media(media="print")
+    assert page.locator(".post.single .entry").is_visible()
+    assert page.get_by_text("A kind comment.").is_visible()
+    for part in [".site-header", ".sidebar", ".site-footer", "#respond", ".share-row"]:
+        assert page.locator(part).is_hidden(), part
+
+
+def test_mastodon_asks_for_the_readers_server_once(live_server, page, make_post):
+    post = make_post(title="Toot & tell", slug="toot")
+    sent_to: list[str] = []
+
+    def stop_at_the_redirect(route) -> None:
+        # The blog's answer is checked here and the browser stays put: no other host is asked.
+        answer = route.fetch(headers=route.request.all_headers(), max_redirects=0)
+        sent_to.append(f"{answer.status} {answer.headers.get('location')}")
+        route.fulfill(body="On the way to your server.", content_type="text/plain")
+
+    page.route(lambda url: "instance=" in url, stop_at_the_redirect)
+    page.goto(live_server.url + post["url"])
+    page.get_by_role("link", name="Mastodon").click()
+    page.get_by_label("Your Mastodon server").fill("@me@social.example")
+    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_text("On the way to your server.").wait_for()
+    status, address = sent_to[0].split(" ", 1)
+    assert status == "303" and address.startswith("https://social.example/share?")
+    assert query(address) == {"text": f"Toot & tell {live_server.url}{post['url']}"}
+
+    page.goto(live_server.url + post["url"])
+    page.get_by_role("link", name="Mastodon").click()
+    assert page.get_by_label("Your Mastodon server").input_value() == "@me@social.example"
+    assert page.dialogs == []

@@ -47,7 +47,10 @@ class Source:
 
 def post_for(target: str) -> Post:
     """The public post of this blog that ``target`` addresses."""
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError as exc:
+        raise PingRefused("The target is not a valid address.", TARGET_MISSING) from exc
     if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
         raise PingRefused("The target is not an address on this blog.", TARGET_INVALID)
     adapter = current_app.url_map.bind(request.host)

@@ -57,7 +57,10 @@ class _Scanner(HTMLParser):
         elif tag == "title":
             self.in_title = True
         elif tag in ("a", "area", "link") and "href" in values:
-            href = urljoin(self.page.url, values["href"].strip())
+            try:
+                href = urljoin(self.page.url, values["href"].strip())
+            except ValueError:  # e.g. "http://[oops" — not a link anyone can follow
+                return
             rel = values.get("rel", "").lower().split()
             self.page.links.append(Link(tag, href, rel, self.size))
 
@@ -92,11 +95,11 @@ def parse(source: str, url: str) -> Page:
 
 def page_key(url: str) -> tuple[str, int | None, str, str]:
     """What makes two addresses the same page: host, port, path, query (not scheme, fragment)."""
-    parts = urlsplit(url.strip())
     try:
+        parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        port = -1
+        return ("", -1, url, "")
     return (
         (parts.hostname or "").lower(),
         None if port in (80, 443) else port,

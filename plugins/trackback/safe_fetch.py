@@ -120,15 +120,16 @@ def resolve(host: str, port: int, limits: Limits) -> IPAddress:
 
 def check_url(url: str, limits: Limits) -> tuple[str, str, int, IPAddress]:
     """Scheme, host, port and the checked address of ``url``; refused before any connection."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise FetchRefused(f"not a valid address: {url[:100]}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused(f"not an http or https address: {url[:100]}")
     if parts.username or parts.password:
         raise FetchRefused("addresses with a user name or password are not fetched")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:
-        raise FetchRefused(f"bad port in {url[:100]}") from exc
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     return parts.scheme, parts.hostname, port, resolve(parts.hostname, port, limits)
 
 
@@ -185,7 +186,7 @@ def _once(
         conn.request(method, _path_of(url), body=body, headers=headers)
         answer = conn.getresponse()
         return Response(url, answer.status, answer.msg, _read_capped(answer, url, limits))
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchError(f"{url[:100]}: {exc or type(exc).__name__}") from exc
     finally:
         conn.close()
@@ -209,7 +210,10 @@ def fetch(
             response.history = history
             return response
         history.append(url)
-        url = urljoin(url, location)
+        try:
+            url = urljoin(url, location)
+        except ValueError as exc:
+            raise FetchError(f"bad redirect to {location[:100]}") from exc
         if response.status == 303 or (response.status in (301, 302) and method == "POST"):
             method, data = "GET", None
             headers.pop("Content-Type", None)

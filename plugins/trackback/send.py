@@ -49,7 +49,10 @@ def outbound_links(post: Post, source: str) -> list[str]:
     own = urlsplit(source).netloc.lower()
     links = []
     for link in pages.parse(post.body_html, source).links:
-        parts = urlsplit(link.href)
+        try:
+            parts = urlsplit(link.href)
+        except ValueError:
+            continue
         if parts.scheme in ("http", "https") and parts.netloc.lower() not in ("", own):
             links.append(link.href.split("#")[0])
     return list(dict.fromkeys(links))

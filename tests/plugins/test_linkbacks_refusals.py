@@ -128,6 +128,8 @@ def test_malformed_requests_get_the_protocols_error(here):
         here.url + "/2020/01/01/nothing-here/", url="http://x.org/"
     )
     assert "not an http or https" in trackback(url, url="javascript:alert(1)")
+    assert "not a valid address" in trackback(url, url="http://[::1/broken")
+    assert "not a valid address" in trackback(url, url="http://example.org:99999/")
     endpoint = here.url + "/linkbacks/pingback"
     garbage = requests.post(endpoint, data=b"<methodCall><oops>", timeout=5)
     assert garbage.status_code == 200 and "<int>-32700</int>" in garbage.text
@@ -142,6 +144,9 @@ def test_malformed_requests_get_the_protocols_error(here):
     assert pingback(here, "http://example.org/", "http://example.org/elsewhere/").faultCode == 33
     assert pingback(here, "http://example.org/", here.url + "/2020/01/01/gone/").faultCode == 32
     assert webmention(here, source="http://example.org/").status_code == 400
+    assert pingback(here, "http://[oops/", url).faultCode == 49
+    assert pingback(here, "http://example.org/", "http://[oops/").faultCode == 32
+    assert webmention(here, source="http://example.org/", target="http://[oops/").status_code == 400
     assert webmention(here, source=url, target=url).status_code == 400
     assert webmention(here, source="ftp://example.org/", target=url).status_code == 400
     assert webmention(here, source="http://example.org/", target=url + "x/").status_code == 400

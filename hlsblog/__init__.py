@@ -76,7 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from . import cli, errors, templating
+    from . import cli, errors, ratelimit, security, templating
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
@@ -86,6 +86,8 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
+    ratelimit.init_app(app)
     cli.init_app(app)
     app.before_request(_per_request)
 

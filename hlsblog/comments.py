@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from .api import CommentContext, Verdict
+from .database import serialized_write
 from .extensions import db
 from .models import Comment, Post, utcnow
 from .plugins import current_host
@@ -178,12 +179,32 @@ def submit_comment(
     form: dict[str, str] | None = None,
 ) -> Comment:
     """Validate, judge and store a comment or ping; ``CommentRefused`` when it can't be taken."""
-    post = _check_post(post, data.kind)
+    post_id = _check_post(post, data.kind).id
     _check_lengths(data)
     _check_identity(data, user)
     if not data.body.strip():
         raise CommentRefused("Please type a comment.", 400, "comment")
-    comment = Comment(
+    # Checks that read what other writers change (the post, the parent, a plugin's flood
+    # rule) run inside the write lock, so two comments at the same moment can't both pass.
+    with serialized_write():
+        post = _check_post(db.session.get(Post, post_id, with_for_update=True), data.kind)
+        comment = _new_comment(post, data, ip, user_agent, user)
+        context = CommentContext(
+            post=post, form=form or {}, ip=ip, user=user, logged_in=user is not None
+        )
+        _judge(comment, context)
+        render_comment(comment, data.title)
+        db.session.add(comment)
+        db.session.flush()
+        recount(post)
+        bump_generation()
+        db.session.commit()
+    current_host().notify("comment_saved", comment=comment)
+    return comment
+
+
+def _new_comment(post: Post, data: CommentInput, ip: str, user_agent: str, user: Any) -> Comment:
+    return Comment(
         post=post,
         post_id=post.id,
         parent_id=_check_parent(post, data.parent_id),
@@ -198,18 +219,6 @@ def submit_comment(
         user_id=user.id if user else None,
         created_at=utcnow(),
     )
-    _judge(
-        comment,
-        CommentContext(post=post, form=form or {}, ip=ip, user=user, logged_in=user is not None),
-    )
-    render_comment(comment, data.title)
-    db.session.add(comment)
-    db.session.flush()
-    recount(post)
-    bump_generation()
-    db.session.commit()
-    current_host().notify("comment_saved", comment=comment)
-    return comment
 
 
 def _judge(comment: Comment, context: CommentContext) -> None:
@@ -246,6 +255,7 @@ def set_comment_status(comment: Comment, new: str) -> None:
         return
     comment.status = new
     db.session.flush()
+    db.session.get(Post, comment.post_id, with_for_update=True)
     recount(comment.post)
     bump_generation()
     db.session.commit()

@@ -20,6 +20,11 @@ DEFAULTS: dict[str, Any] = {
     "PLUGINS": None,  # None: the set in the database; a string pins it (comma-separated)
     "PLUGIN_RECHECK_SECONDS": 1.0,
     "SCHEDULE_CHECK_SECONDS": 60.0,
+    "HTTPS": False,
+    "PROXY_COUNT": 0,
+    # Failed logins allowed before a pause: per client IP, and per account name.
+    "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
 }
 
 

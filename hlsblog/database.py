@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask_migrate import stamp, upgrade
@@ -23,6 +25,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@contextmanager
+def serialized_write() -> Iterator[None]:
+    """Run a read-then-write unit in a transaction that holds the write lock from its start.
+
+    The session's current (read) transaction is ended first, so nothing read before counts.
+    On SQLite the new transaction begins IMMEDIATE: concurrent writers queue on the busy
+    timeout instead of one failing with "database is locked". On PostgreSQL, lock the rows
+    you read with ``with_for_update=True`` inside the block.
+    """
+    db.session.rollback()
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # pysqlite opens transactions lazily, at the first write; take the lock now instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    yield
 
 
 def init_db() -> str:

@@ -173,3 +173,24 @@ class OldAddress(db.Model):  # type: ignore[name-defined]
 class Setting(db.Model):  # type: ignore[name-defined]
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class RateCounter(db.Model):  # type: ignore[name-defined]
+    """A rate-limit counter shared by every worker (login throttling, comment floods)."""
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(default=0.0)
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined]
+    """Who did what in the admin, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(60), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(500), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str] = mapped_column(String(100), default="")

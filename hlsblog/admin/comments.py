@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..audit import record
 from ..comments import delete_comment, render_comment, set_comment_status
 from ..extensions import db
 from ..models import Comment, Post
@@ -57,6 +58,11 @@ def comment_action(comment_id: int, action: str) -> Any:
     comment = db.get_or_404(Comment, comment_id)
     if not _may_moderate(comment):
         abort(403)
+    record(
+        f"comment {action}",
+        f"comment {comment.id} by {comment.author_name}",
+        f"on post {comment.post_id}; was {comment.status}",
+    )
     if action == "delete":
         delete_comment(comment)
         flash("Comment deleted for good.", "info")
@@ -82,6 +88,7 @@ def edit_comment(comment_id: int) -> Any:
         render_comment(comment)
         bump_generation()
         db.session.commit()
+        record("comment edited", f"comment {comment.id}", f"on post {comment.post_id}")
         flash("Comment saved.", "info")
         return redirect(url_for("admin.comments", status=comment.status))
     return render_template("admin/edit_comment.html", comment=comment)

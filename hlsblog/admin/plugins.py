@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..api import PluginSetting, setting_key
+from ..audit import record
 from ..extensions import db
 from ..plugins import current_host, implemented_hooks, set_enabled
 from ..settings import bump_generation, get_setting, set_setting
@@ -53,6 +54,7 @@ def toggle_plugin(name: str) -> Any:
         return redirect(url_for("admin.plugins"))
     turn_on = request.form.get("enable") == "1"
     set_enabled(name, turn_on)
+    record(f"plugin {'enabled' if turn_on else 'disabled'}", name)
     flash(f"Plugin {name} {'enabled' if turn_on else 'disabled'}.", "info")
     return redirect(url_for("admin.plugins"))
 
@@ -85,5 +87,6 @@ def plugin_settings(name: str) -> Any:
         set_setting(setting_key(name, key), value)
     bump_generation()
     db.session.commit()
+    record("plugin settings changed", name, ", ".join(sorted(values)))
     flash(f"Settings of {name} saved.", "info")
     return redirect(url_for("admin.plugins") + f"#plugin-{name}")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..audit import record
 from ..dates import local, to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag
@@ -75,6 +76,7 @@ def _edit(post: Post, is_new: bool) -> Any:
                 categories=request.form.get("categories", ""),
                 tags=request.form.get("tags", ""),
             )
+            record(f"post saved ({post.display_status})", post.title, f"id {post.id}")
             flash(f"Post {'published' if post.is_public else 'saved'}.", "info")
             return redirect(url_for("admin.edit_post", post_id=post.id))
         if error:
@@ -122,6 +124,7 @@ def delete_post(post_id: int) -> Any:
     db.session.delete(post)
     bump_generation()
     db.session.commit()
+    record("post deleted", post.title, f"id {post_id}")
     flash(f"Deleted “{post.title}”.", "info")
     return redirect(url_for("admin.posts"))
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import flash, redirect, render_template, request, url_for
 
+from ..audit import record
 from ..extensions import db
 from ..settings import DEFAULTS, bump_generation, get_setting, set_setting
 from . import admin_required, bp
@@ -50,6 +51,7 @@ def settings() -> Any:
             set_setting(key, value)
         bump_generation()
         db.session.commit()
+        record("settings changed", "blog settings", ", ".join(sorted(values)))
         flash("Settings saved.", "info")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", values={k: get_setting(k) for k in DEFAULTS})

@@ -7,6 +7,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import flash, redirect, render_template, request, url_for
 
+from ..audit import record
 from ..extensions import db
 from ..models import User
 from . import admin_required, bp
@@ -58,6 +59,7 @@ def users() -> Any:
             flash(str(exc), "error")
             everyone = db.session.scalars(db.select(User).order_by(User.username)).all()
             return render_template("admin/users.html", users=everyone, values=form), 400
+        record("user added", user.username, f"role {user.role}")
         flash(f"Added {user.username}.", "info")
         return redirect(url_for("admin.users"))
     everyone = db.session.scalars(db.select(User).order_by(User.username)).all()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..ratelimit import limiter, login_account, login_failed
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -31,7 +32,27 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+LIMIT_MESSAGE = "Too many failed logins. Please wait a few minutes and try again."
+
+
+def _limit(config_key: str) -> Any:
+    return lambda: current_app.config[config_key]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_IP"),
+    methods=["POST"],
+    deduct_when=login_failed,
+    error_message=LIMIT_MESSAGE,
+)
+@limiter.limit(
+    _limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=login_account,
+    methods=["POST"],
+    deduct_when=login_failed,
+    error_message=LIMIT_MESSAGE,
+)
 def login() -> Any:
     """The login form; a wrong name or password gets one message, whichever was wrong."""
     if current_user.is_authenticated:

@@ -63,6 +63,26 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def core_tables():
+    """Tables of hlsblog.models; plugins' tables are made by init-db's create_all instead."""
+    from sqlalchemy import Table
+
+    from hlsblog import models
+
+    tables = set()
+    for value in vars(models).values():
+        if isinstance(value, Table):
+            tables.add(value.name)
+        elif hasattr(value, "__table__") and value.__module__ == models.__name__:
+            tables.add(value.__table__.name)
+    return tables
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return table is None or table.name in core_tables()
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -88,6 +108,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        conf_args.setdefault("include_object", include_object)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime
 
+from markupsafe import escape
+
 from hlsblog.feeds import Feed, FeedEntry
 
 from .xmlout import XmlWriter
@@ -24,12 +26,21 @@ def rfc822(when: datetime) -> str:
     return format_datetime(when, usegmt=True)
 
 
+def _text(value: str) -> str:
+    """Plain text as RSS readers take it: most read titles as HTML, so markup is escaped.
+
+    A title holding ``<b>`` then shows as typed (as on the blog's pages) instead of turning
+    bold, or worse, in a reader; text without ``<`` is left as it is.
+    """
+    return str(escape(value)) if "<" in value else value
+
+
 def render_rss(feed: Feed, self_url: str, generator: str) -> bytes:
     """The feed as an RSS 2.0 document."""
     out = XmlWriter()
     out.open("rss", {"version": "2.0", **NAMESPACES})
     out.open("channel")
-    out.text_leaf("title", feed.title)
+    out.text_leaf("title", _text(feed.title))
     out.leaf("atom:link", attrs={"href": self_url, "rel": "self", "type": MIMETYPE})
     out.leaf("link", feed.link)
     out.text_leaf("description", feed.description)
@@ -45,12 +56,12 @@ def render_rss(feed: Feed, self_url: str, generator: str) -> bytes:
 
 def _item(out: XmlWriter, entry: FeedEntry, is_post: bool) -> None:
     out.open("item")
-    out.text_leaf("title", entry.title)
+    out.text_leaf("title", _text(entry.title))
     out.leaf("link", entry.link)
-    out.text_leaf("dc:creator", entry.author)
+    out.text_leaf("dc:creator", _text(entry.author))
     out.leaf("pubDate", rfc822(entry.published))
     for name in entry.categories:
-        out.text_leaf("category", name)
+        out.text_leaf("category", _text(name))
     out.leaf("guid", entry.link, {"isPermaLink": "true"})
     out.leaf("description", entry.summary_html)
     if entry.content_html and is_post:

@@ -207,8 +207,11 @@ def test_hostile_text_never_makes_a_feed_malformed(client, make_post):
     entries = read(client, post["url"] + "feed/").entries
     assert {e.title for e in entries} >= {"By: Zed", "By: Ada"}
     atom = read(client, "/feed/atom/", ATOM)
-    # The title is escaped HTML in Atom, so every reader shows what the author typed.
-    assert html.unescape(atom.entries[0].title) == 'Tricky ]]> <b>bold</b> & "quotes"'
+    rss = read(client, "/feed/")
+    # Titles are escaped HTML, so every reader shows what the author typed, never markup.
+    for title in [atom.entries[0].title, rss.entries[0].title]:
+        assert "<b>" not in title
+        assert html.unescape(title) == 'Tricky ]]> <b>bold</b> & "quotes"'
 
 
 def test_pages_link_to_the_feeds_that_fit_them(client, blog):

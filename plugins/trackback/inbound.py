@@ -7,6 +7,7 @@ Webmention turn them into their own answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -53,17 +54,21 @@ def post_for(target: str) -> Post:
         raise PingRefused("The target is not a valid address.", TARGET_MISSING) from exc
     if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
         raise PingRefused("The target is not an address on this blog.", TARGET_INVALID)
-    adapter = current_app.url_map.bind(request.host)
-    try:
-        try:
-            endpoint, args = adapter.match(parts.path, method="GET")
-        except RequestRedirect as redirect:
-            endpoint, args = adapter.match(urlsplit(redirect.new_url).path, method="GET")
-    except HTTPException as exc:
-        raise PingRefused("The target does not exist on this blog.", TARGET_MISSING) from exc
+    endpoint, args = _route_of(parts.path)
     if endpoint != "blog.post":
         raise PingRefused("The target is not a post; only posts take pings.", TARGET_INVALID)
     return post_by_slug(args["slug"])
+
+
+def _route_of(path: str) -> tuple[str, dict[str, Any]]:
+    adapter = current_app.url_map.bind(request.host)
+    try:
+        try:
+            return adapter.match(path, method="GET")  # type: ignore[return-value]
+        except RequestRedirect as redirect:  # e.g. the address without its trailing slash
+            return adapter.match(urlsplit(redirect.new_url).path, method="GET")  # type: ignore[return-value]
+    except HTTPException as exc:
+        raise PingRefused("The target does not exist on this blog.", TARGET_MISSING) from exc
 
 
 def post_by_slug(slug: str) -> Post:

@@ -210,11 +210,15 @@ def fetch(
             response.history = history
             return response
         history.append(url)
-        try:
-            url = urljoin(url, location)
-        except ValueError as exc:
-            raise FetchError(f"bad redirect to {location[:100]}") from exc
+        url = _redirected(url, location)
         if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-            method, data = "GET", None
+            method, data = "GET", None  # what browsers do, and what servers expect
             headers.pop("Content-Type", None)
     raise FetchError(f"more than {limits.max_redirects} redirects")
+
+
+def _redirected(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:
+        raise FetchError(f"bad redirect to {location[:100]}") from exc

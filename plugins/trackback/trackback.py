@@ -41,22 +41,26 @@ def trackback(year: int, month: str, day: str, slug: str) -> Response:
     """Take a TrackBack ping for a post."""
     try:
         require("trackback")
-        fields = form_fields(read_body(), request.mimetype_params.get("charset"))
-        post = inbound.post_by_slug(slug)
-        source = fields.get("url", "").strip()
-        if not source:
-            raise inbound.PingRefused("No url given: a TrackBack ping needs the url field.")
-        inbound.check_open(post, source)
-        verified = inbound.verify_source(
-            source,
-            permalink(post, external=True),
-            limits(f"verifying a ping from {client()['ip']}"),
-        )
-        excerpt = fields.get("excerpt", "").strip()[:1000] or verified.excerpt
-        verified.title = fields.get("title", "").strip()[:300] or verified.title
-        author = fields.get("blog_name", "").strip() or verified.title
-        inbound.store(post, "trackback", verified, author, excerpt, **client())
+        take(slug, form_fields(read_body(), request.mimetype_params.get("charset")))
     except inbound.PingRefused as refusal:
         db.session.rollback()
         return answer(refusal.message)
     return answer()
+
+
+def take(slug: str, fields: dict[str, str]) -> None:
+    """Verify and store one TrackBack; ``PingRefused`` when it can't be taken."""
+    post = inbound.post_by_slug(slug)
+    source = fields.get("url", "").strip()
+    if not source:
+        raise inbound.PingRefused("No url given: a TrackBack ping needs the url field.")
+    inbound.check_open(post, source)
+    target = permalink(post, external=True)
+    verified = inbound.verify_source(
+        source, target, limits(f"verifying a ping from {client()['ip']}")
+    )
+    # The sender's own words win over what we read on its page.
+    excerpt = fields.get("excerpt", "").strip()[:1000] or verified.excerpt
+    verified.title = fields.get("title", "").strip()[:300] or verified.title
+    author = fields.get("blog_name", "").strip() or verified.title
+    inbound.store(post, "trackback", verified, author, excerpt, **client())

@@ -98,15 +98,8 @@ def _outcome(task: IncomingWebmention, post: Post) -> tuple[str, str]:
         if existing is not None:
             _update(existing, verified)
             return "updated", "The mention was updated."
-        inbound.store(
-            post,
-            "webmention",
-            verified,
-            verified.title,
-            verified.excerpt,
-            ip=task.ip,
-            ua=task.user_agent,
-        )
+        who = {"ip": task.ip, "ua": task.user_agent}
+        inbound.store(post, "webmention", verified, verified.title, verified.excerpt, **who)
         return "accepted", "The mention was verified and stored."
     except inbound.PingRefused as refusal:
         db.session.rollback()

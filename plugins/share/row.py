@@ -50,7 +50,9 @@ def links_for(post: Any) -> list[Link]:
 
 def row_html(post: Any, single: bool) -> Markup | None:
     """The row under ``post``, or ``None`` where it doesn't show."""
-    if post is None or not (single or plugin_setting("share", "on_listings")):
+    if post is None or not post.is_public:  # a draft's preview has nothing to share yet
+        return None
+    if not (single or plugin_setting("share", "on_listings")):
         return None
     links = links_for(post)
     if not links:

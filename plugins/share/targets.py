@@ -53,6 +53,8 @@ class ShareTarget:
             raise ValueError(f"target {self.name!r} has no label")
         if bool(self.url) == bool(self.action):
             raise ValueError(f"target {self.name!r} needs either url or action")
+        if "/" in self.icon and not on_blog(self.icon):
+            raise ValueError(f"target {self.name!r}: icons load from the blog, not {self.icon!r}")
         if isinstance(self.url, str) and self.url:
             check_address(fill(self.url, SharedPost("t", "https://blog.example/p/")))
 
@@ -79,11 +81,14 @@ def fill(template: str, shared: SharedPost) -> str:
 
 def check_address(address: str) -> str:
     """``address`` if a browser may follow it safely from the row; ``ValueError`` if not."""
-    scheme = urlsplit(address).scheme
-    on_blog = not scheme and address.startswith("/") and not address.startswith("//")
-    if scheme in SCHEMES or on_blog:
+    if urlsplit(address).scheme in SCHEMES or on_blog(address):
         return address
     raise ValueError(f"address {address[:60]!r} is not https:, http:, mailto: or on the blog")
+
+
+def on_blog(address: str) -> bool:
+    """Whether ``address`` is a path on the blog itself (not another host)."""
+    return address.startswith("/") and not address.startswith("//") and "\\" not in address
 
 
 def as_targets(value: Any) -> list[ShareTarget]:

@@ -56,6 +56,10 @@ from hlsblog import hookimpl
 def share_targets():
     return [{"name": "evil", "label": "Evil", "url": "javascript:alert(1)"}]
 '''
+REMOTE_ICON = BROKEN_TARGETS.replace(
+    '"url": "javascript:alert(1)"',
+    '"url": "https://a.example/?u={url}", "icon": "//cdn.example/i.svg"',
+)
 
 
 def share_links(page: str) -> dict[str, str]:
@@ -154,6 +158,14 @@ def test_titles_and_permalinks_reach_each_service_intact(client, make_post, titl
     assert query(links["linkedin"]) == {"url": permalink}
 
 
+def test_a_drafts_preview_has_no_row(client, make_user, auth, make_post):
+    make_user()
+    auth.login()
+    draft = make_post(title="Not yet", slug="not-yet", status="draft")
+    preview = client.get(draft["url"]).get_data(as_text=True)
+    assert "Preview: this post is" in preview and "share-row" not in preview
+
+
 def test_listings_show_the_row_only_when_the_admin_turns_it_on(app, client, make_user, auth):
     make_user()
     auth.login()
@@ -202,15 +214,16 @@ def test_a_third_party_target_takes_a_dozen_lines_and_shows_everywhere(make_app,
 
 
 def test_a_broken_target_is_reported_and_the_row_stays(make_app, tmp_path):
-    folder = plugins_folder(tmp_path, brokentarget=BROKEN_TARGETS)
-    app = make_app(plugins=["share", "brokentarget"], PLUGINS_FOLDER=folder)
+    folder = plugins_folder(tmp_path, brokentarget=BROKEN_TARGETS, remoteicon=REMOTE_ICON)
+    app = make_app(plugins=["share", "brokentarget", "remoteicon"], PLUGINS_FOLDER=folder)
     client = admin_client(app)
     url = publish(app)
     page = client.get(url).get_data(as_text=True)
     assert list(share_links(page)) == [name for name in BUNDLED if name != "print"]
-    assert "javascript:" not in page
+    assert "javascript:" not in page and "cdn.example" not in page
     plugins = client.get("/admin/plugins/").get_data(as_text=True)
-    assert "Failing in share_targets" in plugins and "is not https:, http:, mailto:" in plugins
+    assert plugins.count("Failing in share_targets") == 2
+    assert "is not https:, http:, mailto:" in plugins and "icons load from the blog" in plugins
 
 
 def test_mastodon_asks_for_the_readers_server_without_javascript(client, make_post):

@@ -11,6 +11,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from sqlalchemy.orm import lazyload
 
 from .api import CommentContext, Verdict
 from .database import serialized_write
@@ -104,11 +105,21 @@ def normalize_url(url: str) -> str:
 def _check_post(post: Post | None, kind: str) -> Post:
     if post is None or not post.is_public:
         raise CommentRefused("That post does not exist.", 404)
-    if kind == "comment" and not post.comments_open:
-        raise CommentRefused("Comments are closed on this post.", 403)
-    if kind != "comment" and not post.pings_open:
-        raise CommentRefused("Pings are closed on this post.", 403)
+    closed = discussion_closed(post, kind)
+    if closed:
+        raise CommentRefused(closed, 403)
     return post
+
+
+def discussion_closed(post: Post, kind: str = "comment") -> str:
+    """Why comments (or pings of ``kind``) on ``post`` are closed; ``""`` while open."""
+    if kind == "comment" and not post.comments_open:
+        return "Comments are closed on this post."
+    if kind != "comment" and not post.pings_open:
+        return "Pings are closed on this post."
+    for _plugin, reason in current_host().collect("discussion_closed", post=post, kind=kind):
+        return str(reason)
+    return ""
 
 
 def _check_parent(post: Post, parent_id: int | None) -> int | None:
@@ -187,7 +198,7 @@ def submit_comment(
     # Checks that read what other writers change (the post, the parent, a plugin's flood
     # rule) run inside the write lock, so two comments at the same moment can't both pass.
     with serialized_write():
-        post = _check_post(db.session.get(Post, post_id, with_for_update=True), data.kind)
+        post = _check_post(_locked_post(post_id), data.kind)
         comment = _new_comment(post, data, ip, user_agent, user)
         context = CommentContext(
             post=post, form=form or {}, ip=ip, user=user, logged_in=user is not None
@@ -201,6 +212,16 @@ def submit_comment(
         db.session.commit()
     current_host().notify("comment_saved", comment=comment)
     return comment
+
+
+def _locked_post(post_id: int) -> Post | None:
+    # Only the post row: its categories and tags play no part in taking a comment.
+    return db.session.get(
+        Post,
+        post_id,
+        with_for_update=True,
+        options=[lazyload(Post.categories), lazyload(Post.tags)],
+    )
 
 
 def _new_comment(post: Post, data: CommentInput, ip: str, user_agent: str, user: Any) -> Comment:

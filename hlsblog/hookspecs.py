@@ -120,6 +120,20 @@ def check_comment(comment: Comment, context: CommentContext) -> Verdict | None:
 
 
 @hookspec
+def discussion_closed(post: Post, kind: str) -> str | None:
+    """Collect, when a post page renders and before a comment or ping is taken: close early.
+
+    Lets a plugin close discussion on a post whose own switch is still open (for example on
+    posts older than some days). ``kind`` is ``comment``, ``trackback``, ``pingback`` or
+    ``webmention``. Return a short reason for the reader, e.g. "Comments are closed on posts
+    older than 14 days."; the post page shows it in place of the comment form (and without
+    reply links), and a comment or ping sent anyway is refused with 403 and that reason.
+    The first plugin to answer wins. ``None``: open as far as this plugin is concerned. Not
+    asked when the post's own switch is already closed.
+    """
+
+
+@hookspec
 def comment_saved(comment: Comment) -> None:
     """Action, after a new comment or ping is committed (any status, spam included)."""
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request
 from markupsafe import Markup
 
+from .comments import discussion_closed
 from .dates import format_date, format_time, local
 from .plugins import current_host
 from .posts import permalink
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
     app.jinja_env.globals.update(
         slot=slot,
+        discussion_closed=discussion_closed,
         setting=get_setting,
         permalink=permalink,
         allowed_tags_line=allowed_tags_line,

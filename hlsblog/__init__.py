@@ -76,7 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from . import cli, errors, ratelimit, security, templating
+    from . import backup, cli, errors, ratelimit, security, templating
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
@@ -89,6 +89,7 @@ def _register_core(app: Flask) -> None:
     security.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)
+    backup.init_app(app)
     app.before_request(_per_request)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext, with_appcontext
 
 from .database import init_db
 from .extensions import db
@@ -142,6 +142,7 @@ def hooks_doc_command(output: str) -> None:
 
 @click.command("import-wxr")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
 def import_wxr_command(file: Path) -> None:
     """Import a WordPress export (WXR); running it again updates or skips, never doubles."""
     from .wxr import WxrError, import_wxr
@@ -173,6 +174,7 @@ def import_wxr_command(file: Path) -> None:
     show_default=True,
     help="The blog's public address, for the links in the file.",
 )
+@with_appcontext
 def export_wxr_command(file: str, base_url: str) -> None:
     """Write the blog as a WordPress export (WXR 1.2) to FILE, or to standard output."""
     from .wxr import export_wxr

@@ -35,12 +35,19 @@ def key_of_url(url: str) -> str | None:
     return address_key(parts.path, parts.query)
 
 
-def remember(url: str, *, post: Post | None = None, **fields: Any) -> OldAddress | None:
-    """Store (or move) the old address ``url`` so it leads to ``post`` or ``target_url``."""
+def remember(
+    url: str, *, post: Post | None = None, replace: bool = True, **fields: Any
+) -> OldAddress | None:
+    """Store the old address ``url`` so it leads to ``post`` or ``target_url``.
+
+    An address already leading elsewhere moves only when ``replace`` is true.
+    """
     key = key_of_url(url)
     if key is None:
         return None
     row = db.session.scalar(db.select(OldAddress).where(OldAddress.path == key))
+    if row is not None and not replace and row.post_id != (post.id if post else None):
+        return None
     if row is None:
         row = OldAddress(path=key)
         db.session.add(row)

@@ -33,7 +33,7 @@ _APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "trash": "trash"}
 
 HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 <!-- A WordPress eXtended RSS file written by hlsblog. Import it into WordPress with -->
-<!-- Tools: Import: WordPress, or into hlsblog with `flask --app app import-wxr FILE`. -->
+<!-- Tools: Import: WordPress, or into hlsblog with its import-wxr command. -->
 <rss version="2.0"
 	xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
 	xmlns:content="http://purl.org/rss/1.0/modules/content/"

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from ..extensions import db
 from ..models import Category, Tag, User
 from ..posts import slugify, unique_slug
@@ -91,7 +89,7 @@ class Importer:
             if outcome != "skipped":
                 bump_generation()
             db.session.commit()
-        except (SQLAlchemyError, ValueError, TypeError, LookupError) as error:
+        except Exception as error:  # whatever one record does wrong, the rest go on
             db.session.rollback()
             self.known_terms.clear()  # terms added in this transaction are gone
             self.report.count(kind, "failed", f"{label}: {failure_reason(error)}")

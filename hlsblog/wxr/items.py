@@ -191,13 +191,18 @@ class ItemImporter:
         return list(found.values())
 
     def remember_addresses(self, post: Post, item: WxrItem) -> None:
-        """Each old address of the post: its link, its guid, ``?p=ID`` and earlier moves."""
-        urls = [item.link, item.guid, *(v for k, v in item.meta if k == OLD_URL_META)]
+        """Each old address of the post: its link, ``?p=ID``, earlier moves, and its guid.
+
+        A guid is only a name (copied posts share one), so it never takes an address that
+        already leads to another post.
+        """
+        urls = [item.link, *(v for k, v in item.meta if k == OLD_URL_META)]
         if item.wp_id is not None:
-            urls.append(urljoin(self.base_url(), f"?p={item.wp_id}"))
-        for url in dict.fromkeys(u for u in urls if u.strip()):
+            urls.insert(1, urljoin(self.base_url(), f"?p={item.wp_id}"))
+        for url in dict.fromkeys(u for u in [*urls, item.guid] if u.strip()):
             if "://" in url or url.startswith("/"):
-                remember(url, post=post, kind="post", wp_id=item.wp_id)
+                replace = url != item.guid or url in urls
+                remember(url, post=post, replace=replace, kind="post", wp_id=item.wp_id)
 
     def base_url(self) -> str:
         """The old blog's address, with an ending slash."""
@@ -257,7 +262,9 @@ class ItemImporter:
         urls = [item.link]
         if item.wp_id is not None:
             urls.append(urljoin(self.base_url(), f"?attachment_id={item.wp_id}"))
-        keys = {url: key for url in urls if (key := key_of_url(url))}
+        # One address per key, the file's own link first: a made-up one never replaces it.
+        keys = {key: url for url in reversed(urls) if (key := key_of_url(url))}
+        keys = {url: key for key, url in keys.items()}
         if not keys:
             return "skipped", "no old address to keep"
         first = next(iter(keys.values()))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext, with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from .database import init_db
 from .extensions import db

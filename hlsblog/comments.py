@@ -51,6 +51,15 @@ class CommentInput:
 
     @classmethod
     def from_form(cls, form: Any) -> CommentInput:
+        """What the comment form sent; refused when it carries invisible control characters."""
+        for field in ("author", "email", "url", "comment"):
+            if clean_text(form.get(field, "")) != form.get(field, ""):
+                raise CommentRefused(
+                    "Your comment held invisible control characters. We took them out: "
+                    "please check the text below and send it again.",
+                    400,
+                    field,
+                )
         parent = (form.get("comment_parent") or "").strip()
         return cls(
             author=clean_text(form.get("author", "")).strip(),

@@ -10,7 +10,8 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 
-from ..comments import CommentInput, CommentRefused, submit_comment
+from ..caching import cached_page
+from ..comments import CommentInput, CommentRefused, clean_text, submit_comment
 from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User
@@ -27,6 +28,7 @@ COMMENTER_KEY = "commenter"
 
 @bp.route("/")
 @bp.route("/page/<int:page>/")
+@cached_page
 def index(page: int = 1) -> Any:
     """The front page; ``/?p=ID`` finds a post by number, as WordPress links do."""
     if page == 1 and request.args.get("p", "").isdigit():
@@ -66,6 +68,7 @@ def _archive(query: Any, page: int, title: str, endpoint: str, **args: Any) -> A
 
 @bp.route("/category/<slug>/")
 @bp.route("/category/<slug>/page/<int:page>/")
+@cached_page
 def category(slug: str, page: int = 1) -> Any:
     """Posts filed under a category."""
     term = db.first_or_404(db.select(Category).where(Category.slug == slug))
@@ -75,6 +78,7 @@ def category(slug: str, page: int = 1) -> Any:
 
 @bp.route("/tag/<slug>/")
 @bp.route("/tag/<slug>/page/<int:page>/")
+@cached_page
 def tag(slug: str, page: int = 1) -> Any:
     """Posts with a tag."""
     term = db.first_or_404(db.select(Tag).where(Tag.slug == slug))
@@ -84,6 +88,7 @@ def tag(slug: str, page: int = 1) -> Any:
 
 @bp.route("/author/<name>/")
 @bp.route("/author/<name>/page/<int:page>/")
+@cached_page
 def author(name: str, page: int = 1) -> Any:
     """Posts by one author."""
     user = db.first_or_404(db.select(User).where(User.username == name))
@@ -113,6 +118,7 @@ def _date_range(year: int, month: str | None, day: str | None) -> tuple[datetime
 @bp.route("/<int:year>/<month>/page/<int:page>/")
 @bp.route("/<int:year>/<month>/<day>/")
 @bp.route("/<int:year>/<month>/<day>/page/<int:page>/")
+@cached_page
 def date_archive(year: int, month: str | None = None, day: str | None = None, page: int = 1) -> Any:
     """Posts of a year, a month or a day (in the blog's time zone)."""
     if (month and not month.isdigit()) or (day and not day.isdigit()):
@@ -129,6 +135,7 @@ def date_archive(year: int, month: str | None = None, day: str | None = None, pa
 
 
 @bp.route("/search")
+@cached_page
 def search() -> Any:
     """Posts whose title or text holds every word of the query."""
     q = request.args.get("q", "").strip()[:200]
@@ -168,6 +175,7 @@ def _may_preview(post: Post) -> bool:
 
 
 @bp.route("/<int:year>/<month>/<day>/<slug>/", methods=["GET", "POST"])
+@cached_page
 def post(year: int, month: str, day: str, slug: str) -> Any:
     """A post with its comments; a POST here is a new comment."""
     found = _find_post(year, month, day, slug)
@@ -186,7 +194,7 @@ def render_post(
     held = session.get(HELD_KEY, [])
     tree = build_tree(visible_comments(post, held))
     values = dict(session.get(COMMENTER_KEY, {}))
-    values.update(form or {})
+    values.update({key: clean_text(value) for key, value in (form or {}).items()})
     reply_to = request.args.get("replytocom", values.get("comment_parent", ""))
     html = render_template(
         "post.html",

@@ -18,11 +18,14 @@ def init_app(app: Flask) -> None:
         if request.endpoint == "blog.post" and request.method == "POST":
             from .blog.views import comment_refused
 
-            return comment_refused(
-                "Your session expired before the comment was sent. "
-                "Nothing was lost: please send it again.",
-                400,
-            )
+            try:
+                return comment_refused(
+                    "Your session expired before the comment was sent. "
+                    "Nothing was lost: please send it again.",
+                    400,
+                )
+            except HTTPException as missing:  # no such post: answer that, not a 500
+                return http_error(missing)
         return render_template("error.html", code=400, message=error.description), 400
 
     @app.errorhandler(HTTPException)

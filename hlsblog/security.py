@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: the theme and every bundled plugin load theirs from files.
@@ -33,6 +35,18 @@ def _secure_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_invalid_utf8() -> None:
+    # Werkzeug drops form fields whose bytes aren't UTF-8: say so instead of losing them quietly.
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return
+    raw = request.get_data(cache=True, parse_form_data=False)
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+        request.query_string.decode("ascii")
+    except UnicodeDecodeError:
+        abort(400, "The form was not sent as UTF-8 text, so it could not be read.")
+
+
 def init_app(app: Flask) -> None:
     """Headers on every response; ``HTTPS`` and ``PROXY_COUNT`` settings for real deployments.
 
@@ -50,3 +64,5 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )
     app.after_request(_secure_headers)
+    # First of all before-request functions: the CSRF check reads the form too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_invalid_utf8)

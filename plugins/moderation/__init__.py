@@ -13,7 +13,7 @@ from flask import Blueprint
 from markupsafe import Markup
 
 from hlsblog import CommentContext, PluginSetting, Verdict, hookimpl
-from hlsblog.models import Comment
+from hlsblog.models import Comment, Post
 
 from . import events, queue, rules, slots, unsubscribe
 from .models import CommentMark, ReplySubscription
@@ -32,6 +32,12 @@ def plugin_settings() -> list[PluginSetting]:
 def check_comment(comment: Comment, context: CommentContext) -> Verdict | None:
     """The strictest verdict of the moderation rules."""
     return rules.judge(comment, context)
+
+
+@hookimpl
+def discussion_closed(post: Post, kind: str) -> str | None:
+    """Close comments and pings on posts older than the set days, when that is on."""
+    return rules.closed_reason(post)
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from hlsblog import CommentContext, Verdict, db
-from hlsblog.models import Comment, utcnow
+from hlsblog.models import Comment, Post, utcnow
 from hlsblog.rendering import strip_tags
 
 from .settings import setting, words
@@ -29,16 +29,21 @@ _FIELDS = {
 }
 
 
-def closed_old_post(comment: Comment, context: CommentContext) -> Verdict | None:
-    """Refuse comments on posts older than the set number of days, when that is on."""
+def closed_reason(post: Post) -> str | None:
+    """Why comments on ``post`` are closed by age, when closing old posts is on."""
     days = int(setting("close_after_days") or 0)
-    published = context.post.published_at
-    if not setting("close_old") or days <= 0 or published is None:
+    if not setting("close_old") or days <= 0 or post.published_at is None:
         return None
-    if published >= utcnow() - timedelta(days=days):
+    if post.published_at >= utcnow() - timedelta(days=days):
         return None
-    reason = f"Comments are closed: this post is more than {days} days old."
-    return Verdict("reject", reason, "closed", 403)
+    return f"Comments are closed: this post is more than {days} days old."
+
+
+def closed_old_post(comment: Comment, context: CommentContext) -> Verdict | None:
+    """Refuse comments on old posts (the core asks ``discussion_closed`` first; this is
+    the same rule for callers that judge a comment without that check)."""
+    reason = closed_reason(context.post)
+    return Verdict("reject", reason, "closed", 403) if reason else None
 
 
 def duplicate(comment: Comment, context: CommentContext) -> Verdict | None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .events import NOTIFY_FIELD
+from .queue import status_counts
 from .rules import HONEYPOT
 from .settings import NAME, setting
 
@@ -42,8 +43,6 @@ def comment_form(context: dict[str, Any]) -> Markup:
 
 def admin_nav(context: dict[str, Any]) -> Markup | None:
     """A "Moderation" link with the number of comments waiting."""
-    from .queue import status_counts
-
     if not current_user.is_authenticated:
         return None
     pending = status_counts()["pending"]

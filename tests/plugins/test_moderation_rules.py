@@ -10,7 +10,7 @@ from hlsblog import CommentInput, db, submit_comment
 from hlsblog.api import setting_key
 from hlsblog.models import Comment, Post, utcnow
 from hlsblog.settings import set_setting
-from hlsblog.testing import submit_form
+from hlsblog.testing import csrf_token, submit_form
 
 pytestmark = pytest.mark.plugins("moderation")
 
@@ -215,7 +215,9 @@ def test_each_rule_decides_with_its_reason(
     configure(app, **settings)
     post = arrange(app, make_post, make_comment, how)
     data = {**ADA, **change}
-    response = submit_form(client, post["url"], data, headers=headers)
+    # The login page's token serves the session: an old post has no form to take one from.
+    token = csrf_token(client, "/login")
+    response = client.post(post["url"], data={"csrf_token": token, **data}, headers=headers)
     if isinstance(expected, int):
         html = response.get_data(as_text=True)
         assert response.status_code == expected
@@ -282,3 +284,16 @@ def test_the_blogger_logged_in_skips_every_rule(app, client, auth, make_user, ma
     auth.login()
     submit_form(client, post["url"], {"comment": "No spam here, I am the blogger."})
     assert stored(app).status == "approved"
+
+
+def test_an_old_post_says_why_comments_are_closed_instead_of_a_form(
+    app, client, make_post, make_comment
+):
+    configure(app, close_old=True, close_after_days=14)
+    old = make_post("Old", published_at=utcnow() - timedelta(days=15))
+    make_comment(old["id"], "From back then", status="approved")
+    fresh = make_post("Fresh", published_at=utcnow() - timedelta(days=13))
+    html = client.get(old["url"]).get_data(as_text=True)
+    assert "Comments are closed: this post is more than 14 days old." in html
+    assert 'id="commentform"' not in html and "comment-reply-link" not in html
+    assert 'id="commentform"' in client.get(fresh["url"]).get_data(as_text=True)

@@ -20,7 +20,11 @@ def head(context: dict[str, Any]) -> Markup | None:
     if context.get("page") not in ("single", "admin"):
         return None
     href = url_for("plugin_static", plugin=NAME, filename="moderation.css")
-    return Markup('<link rel="stylesheet" href="{}">').format(href)
+    tags = Markup('<link rel="stylesheet" href="{}">').format(href)
+    if context.get("page") == "admin":
+        script = url_for("plugin_static", plugin=NAME, filename="moderation.js")
+        tags += Markup('\n<script src="{}" defer></script>').format(script)
+    return tags
 
 
 def comment_form(context: dict[str, Any]) -> Markup:

@@ -140,7 +140,7 @@ def test_a_post_shows_every_bundled_target_as_a_plain_local_link(client, make_po
     )
     for asset in re.findall(r'(?:src|href)="(/plugins/share/static/[^"]+)"', page):
         with client.get(asset) as served:  # closes the file send_from_directory opened
-            assert served.status_code == 200
+            assert served.status_code == 200 and "Set-Cookie" not in served.headers
 
 
 @pytest.mark.parametrize("title", TRICKY_TITLES)
@@ -226,11 +226,12 @@ def test_a_broken_target_is_reported_and_the_row_stays(make_app, tmp_path):
     assert "is not https:, http:, mailto:" in plugins and "icons load from the blog" in plugins
 
 
-def test_mastodon_asks_for_the_readers_server_without_javascript(client, make_post):
+def test_mastodon_asks_for_the_readers_server_without_javascript(app, client, make_post):
     post = make_post(title="Toot “this” & that", slug="toot")
     ask = share_links(client.get(post["url"]).get_data(as_text=True))["mastodon"]
-    page = client.get(ask)
+    page = app.test_client().get(ask)  # a new reader, with no session from the comment form
     assert page.status_code == 200 and 'name="instance"' in page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers  # the server is remembered by the browser alone
     text = f"Toot “this” & that http://localhost{post['url']}"
     from_our_form = {"Sec-Fetch-Site": "same-origin"}
     for typed in ["mastodon.example", " @me@Mastodon.Example ", "https://mastodon.example/@me"]:

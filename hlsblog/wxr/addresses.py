@@ -46,7 +46,7 @@ def remember(
     if key is None:
         return None
     row = db.session.scalar(db.select(OldAddress).where(OldAddress.path == key))
-    if row is not None and not replace and row.post_id != (post.id if post else None):
+    if row is not None and not replace and row.post is not post:
         return None
     if row is None:
         row = OldAddress(path=key)

@@ -23,6 +23,8 @@ from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, c
 from .report import ImportReport
 
 Progress = Callable[[int, int], None]
+# Readers' caches follow the import every this many changes (and at its end), not per row.
+BUMP_EVERY = 50
 
 
 def scan(path: str | Path) -> tuple[Channel, int]:
@@ -69,6 +71,7 @@ class Importer:
         self.users_by_wp_id: dict[int, int] = {}
         self.category_parents: dict[str, str] = {}
         self.known_terms: dict[tuple[str, str], Any] = {}
+        self.unannounced = 0  # changes since the content generation last moved
         self.items = ItemImporter(self)
 
     def handle(self, record: WxrAuthor | WxrTerm | WxrItem) -> None:
@@ -85,9 +88,13 @@ class Importer:
     ) -> bool:
         """Do ``work`` in a transaction of its own; count its outcome (if asked) or failure."""
         try:
-            outcome, reason = work()
-            if outcome != "skipped":
+            # Nothing is written before the commit: one flush per record, not one per query.
+            with db.session.no_autoflush:
+                outcome, reason = work()
+            self.unannounced += outcome != "skipped"
+            if self.unannounced >= BUMP_EVERY:
                 bump_generation()
+                self.unannounced = 0
             db.session.commit()
         except Exception as error:  # whatever one record does wrong, the rest go on
             db.session.rollback()
@@ -152,9 +159,7 @@ class Importer:
         category.description = term.description or category.description
         if term.parent:
             self.category_parents[category.slug] = slugify(unquote(term.parent))
-            parent = db.session.scalar(
-                db.select(Category).where(Category.slug == self.category_parents[category.slug])
-            )
+            parent = self.known_terms.get(("Category", self.category_parents[category.slug]))
             if parent is not None and not _is_below(parent, category):
                 category.parent = parent
         return self.outcome(category, outcome)
@@ -173,7 +178,6 @@ class Importer:
         if term is None:
             term = model(name=(name or slug)[:200], slug=unique_slug(model, slug))
             db.session.add(term)
-            db.session.flush()
             self.known_terms[(model.__name__, slug)] = term
             return term, "imported"
         self.known_terms[(model.__name__, slug)] = term

@@ -85,8 +85,8 @@ def _snapshot(post: Post) -> tuple[Any, ...]:
         post.comments_open,
         post.pings_open,
         post.author_id,
-        sorted(c.id for c in post.categories),
-        sorted(t.id for t in post.tags),
+        sorted(c.slug for c in post.categories),
+        sorted(t.slug for t in post.tags),
     )
 
 
@@ -140,15 +140,13 @@ class ItemImporter:
         if post is None:
             post = Post(wp_id=item.wp_id, author_id=author_id)
         before = None if is_new else _snapshot(post)
-        with db.session.no_autoflush:
-            self.fill(post, kind, item, author_id)
-        db.session.add(post)  # only now: a query while filling must not flush half a post
+        self.fill(post, kind, item, author_id)
+        db.session.add(post)
         found.append(post)
         if not is_new and _snapshot(post) == before:
             return "skipped", "already imported, unchanged"
         render_post(post)
         post.updated_at = wp_datetime(item.modified_gmt) or post.created_at
-        db.session.flush()
         self.remember_addresses(post, item)
         return ("imported", "") if is_new else ("updated", "")
 
@@ -180,14 +178,14 @@ class ItemImporter:
 
     def terms(self, model: type, item: WxrItem, domains: tuple[str, ...]) -> list[Any]:
         """The item's categories or tags, added when the file's term list did not hold them."""
-        found: dict[int, Any] = {}
+        found: dict[str, Any] = {}
         for domain, slug, name in item.terms:
             if domain not in domains or not (slug or name):
                 continue
             term, outcome = self.importer.find_term(model, slug, name)
             if outcome == "imported":
                 self.report.count("categories" if model is Category else "tags", "imported")
-            found[term.id] = term
+            found[term.slug] = term
         return list(found.values())
 
     def remember_addresses(self, post: Post, item: WxrItem) -> None:
@@ -199,10 +197,14 @@ class ItemImporter:
         urls = [item.link, *(v for k, v in item.meta if k == OLD_URL_META)]
         if item.wp_id is not None:
             urls.insert(1, urljoin(self.base_url(), f"?p={item.wp_id}"))
-        for url in dict.fromkeys(u for u in [*urls, item.guid] if u.strip()):
-            if "://" in url or url.startswith("/"):
-                replace = url != item.guid or url in urls
-                remember(url, post=post, replace=replace, kind="post", wp_id=item.wp_id)
+        by_key: dict[str, str] = {}
+        for url in [*urls, item.guid]:
+            key = key_of_url(url) if "://" in url or url.startswith("/") else None
+            if key is not None and key not in by_key:
+                by_key[key] = url
+        for url in by_key.values():
+            replace = url != item.guid or url in urls
+            remember(url, post=post, replace=replace, kind="post", wp_id=item.wp_id)
 
     def base_url(self) -> str:
         """The old blog's address, with an ending slash."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -188,16 +189,18 @@ def test_a_scheduled_post_enters_the_feed_when_its_time_comes(client, make_post)
 HOSTILE_TITLE = 'Tricky ]]> <b>bold</b> & "quotes" \x01\x0b'
 
 
-def test_hostile_text_never_makes_a_feed_malformed(client, make_post):
+def test_hostile_text_never_makes_a_feed_malformed(client, make_post, make_comment):
     post = make_post(HOSTILE_TITLE, "Body ]]> <script>alert(1)</script> \x02 and \x1f end")
-    comment(client, post["url"], "Reply ]]> <em>hi</em> <![CDATA[x]]> \x08\x7f\x85 bye")
-    comment(client, post["url"], "Marked <b>up</b>", author="Eve <i>x</i> \x03")
+    comment(client, post["url"], "Reply ]]> <em>hi</em> <![CDATA[x]]> bye")
+    comment(client, post["url"], "Marked <b>up</b>", author="Eve <i>x</i>")
+    # The form refuses control characters; imported or older comments may still hold them.
+    make_comment(post["id"], "Old \x08\x7f\x85 one", author_name="Imp \x03")
     token_page = client.get(post["url"]).get_data(as_text=True)
     token = token_page.split('name="csrf_token" value="')[1].split('"')[0]
-    # A lone surrogate sent as raw UTF-8 bytes (ED A0 80), as a broken client might.
+    # Broken UTF-8 (a lone surrogate's bytes, ED A0 80) is refused at the door, never stored.
     raw = f"csrf_token={quote(token)}&author=Zed&email=z%40example.org&comment=half%ED%A0%80pair"
     response = client.post(post["url"], data=raw, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 303
+    assert response.status_code == 400
     feeds = ["/feed/", "/comments/feed/", post["url"] + "feed/"]
     for url in feeds:
         for fmt_url, kind in [(url, RSS), (url + "atom/", ATOM)]:
@@ -206,7 +209,7 @@ def test_hostile_text_never_makes_a_feed_malformed(client, make_post):
             assert "<script>" not in text and "\x01" not in text and "\x85" not in text
             assert parsed.entries
     entries = read(client, post["url"] + "feed/").entries
-    assert {e.title for e in entries} >= {"By: Zed", "By: Ada"}
+    assert {e.title for e in entries} == {"By: Ada", "By: Eve &lt;i&gt;x&lt;/i&gt;", "By: Imp"}
     atom = read(client, "/feed/atom/", ATOM)
     rss = read(client, "/feed/")
     # Titles are escaped HTML, so every reader shows what the author typed, never markup.
@@ -261,3 +264,17 @@ def test_without_the_plugin_the_feeds_are_gone_and_nothing_links_to_them(make_ap
         assert "/feed/" not in html and "application/rss+xml" not in html
     for feed in ["/feed/", "/feed/atom/", "/comments/feed/", url + "feed/", "/category/news/feed/"]:
         assert client.get(feed).status_code == 404
+
+
+def test_lone_surrogates_and_forbidden_characters_are_dropped_from_the_xml(app):
+    # No database stores a lone surrogate, but a plugin's filter may hand one over in memory.
+    xmlout = importlib.import_module("hlsblog_plugins.feeds.xmlout")
+    out = xmlout.XmlWriter()
+    out.open("doc")
+    out.leaf("a", "x\ud83d\ude00y\ud800z\x00\x0c]]>\ufffe", {"b": "\udfff<\x01>"})
+    out.text_leaf("c", "<b>&\x1b")
+    out.close("doc")
+    doc = ET.fromstring(out.getvalue())
+    assert doc.find("a").text == "x\U0001f600yz]]>"
+    assert doc.find("a").get("b") == "<>"
+    assert doc.find("c").text == "<b>&"

@@ -37,7 +37,9 @@ def _secure_headers(response: Response) -> Response:
 
 def _refuse_invalid_utf8() -> None:
     # Werkzeug drops form fields whose bytes aren't UTF-8: say so instead of losing them quietly.
-    if request.mimetype != "application/x-www-form-urlencoded":
+    # A form that names another charset (TrackBack allows it) is decoded by the view that takes it.
+    charset = request.mimetype_params.get("charset", "utf-8").lower().replace("-", "")
+    if request.mimetype != "application/x-www-form-urlencoded" or charset != "utf8":
         return
     raw = request.get_data(cache=True, parse_form_data=False)
     try:

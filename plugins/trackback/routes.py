@@ -25,7 +25,8 @@ def read_body() -> bytes:
     """The request body, refused when larger than any real ping."""
     if (request.content_length or 0) > MAX_BODY:
         raise PingRefused("The request is too large.")
-    data = request.stream.read(MAX_BODY + 1)
+    # Read through the request's cache: the core may have read the body already.
+    data = request.get_data(cache=True, parse_form_data=False)
     if len(data) > MAX_BODY:
         raise PingRefused("The request is too large.")
     return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xmlrpc.client
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -92,6 +93,20 @@ def test_a_trackback_from_a_plain_form_post_shows_verified_under_the_post(blogs,
     again = requests.post(url + "trackback/", data=fields, timeout=5)
     assert "<error>1</error>" in again.text and "already registered" in again.text
     assert linkbacks(blogs.here, post_id) == [("trackback", "The Other Blog", "approved", source)]
+
+
+def test_a_trackback_in_another_charset_is_read_in_that_charset(blogs, target):
+    post_id, url, source = target
+    latin1 = urlencode(
+        {"url": source, "blog_name": "Café Crème", "excerpt": "Très bien."}, encoding="iso-8859-1"
+    )
+    content_type = "application/x-www-form-urlencoded; charset=iso-8859-1"
+    answer = requests.post(
+        url + "trackback/", data=latin1, headers={"Content-Type": content_type}, timeout=5
+    )
+    assert "<error>0</error>" in answer.text, answer.text
+    page = requests.get(url, timeout=5).text
+    assert "Café Crème" in page and "Très bien." in page
 
 
 def test_a_pingback_through_xmlrpc_client_is_verified_and_quotes_the_source(blogs, target):

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from hlsblog import content_generation, plugin_setting
+from hlsblog import content_generation, current_host, plugin_setting
 from hlsblog.feeds import Feed, build_feed
 
 from .atom import MIMETYPE as ATOM_TYPE
@@ -71,6 +71,25 @@ def post(year: int, month: str, day: str, slug: str, fmt: str) -> Any:
     if not request.path.startswith(canonical):
         return redirect(canonical + request.path.split(f"/{slug}/", 1)[1], 301)
     return _respond(built)
+
+
+# WordPress's addresses without pretty permalinks: ``/?feed=rss2`` and friends.
+QUERY_FEEDS = {
+    "rss2": ("feeds.site", "rss2"),
+    "rss": ("feeds.site", "rss2"),
+    "atom": ("feeds.site", "atom"),
+    "comments-rss2": ("feeds.comments", "rss2"),
+    "comments-atom": ("feeds.comments", "atom"),
+}
+
+
+@bp.before_app_request
+def query_feed_redirect() -> Any:
+    """Send subscribers of ``/?feed=…`` on to the feed's address (301)."""
+    wanted = QUERY_FEEDS.get(request.args.get("feed", "")) if request.path == "/" else None
+    if wanted is None or not current_host().is_enabled("feeds"):
+        return None
+    return redirect(url_for(wanted[0], fmt=wanted[1]), 301)
 
 
 def _serve(scope: str, key: str, fmt: str) -> Any:

@@ -278,3 +278,15 @@ def test_lone_surrogates_and_forbidden_characters_are_dropped_from_the_xml(app):
     assert doc.find("a").text == "x\U0001f600yz]]>"
     assert doc.find("a").get("b") == "<>"
     assert doc.find("c").text == "<b>&"
+
+
+def test_subscribers_of_wordpress_query_addresses_are_sent_on(client):
+    for query, target in [
+        ("/?feed=rss2", "/feed/"),
+        ("/?feed=atom", "/feed/atom/"),
+        ("/?feed=comments-rss2", "/comments/feed/"),
+    ]:
+        response = client.get(query)
+        assert response.status_code == 301
+        assert response.headers["Location"] == target
+    assert client.get("/?feed=nonsense").status_code == 200

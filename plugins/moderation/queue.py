@@ -142,42 +142,45 @@ def act() -> Any:
     return redirect(back)
 
 
-@bp.get("/<int:comment_id>")
-def comment(comment_id: int) -> Any:
-    """One comment in full, with its actions, a reply form and, from a mail link, a question."""
-    found = _get(comment_id)
-    wanted = request.args.get("do", "")
-    return render_template(
+def _detail(found: Comment, wanted: str = "", reply_text: str = "", status: int = 200) -> Any:
+    page = render_template(
         "moderation/comment.html",
         comment=found,
         wanted=wanted if wanted in ACTIONS_FOR.get(found.status, ()) else "",
         asked=wanted,
         actions=ACTIONS_FOR.get(found.status, ()),
         labels=LABELS,
-        reply="",
+        reply=reply_text,
     )
+    return page, status
+
+
+@bp.get("/<int:comment_id>")
+def comment(comment_id: int) -> Any:
+    """One comment in full, with its actions, a reply form and, from a mail link, a question."""
+    return _detail(_get(comment_id), wanted=request.args.get("do", ""))
+
+
+def _edit_error(form: Any) -> str | None:
+    try:
+        normalize_url(form.get("url", "").strip()[:200])
+    except CommentRefused as refusal:
+        return refusal.message
+    return None if form.get("comment", "").strip() else "The text can't be empty."
 
 
 @bp.route("/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit(comment_id: int) -> Any:
     """Change a comment's author details or text; it is rendered and sanitized again."""
     found = _get(comment_id)
-    if request.method == "GET":
-        return render_template("moderation/edit.html", comment=found, form=None, error="")
-    form = request.form
-    try:
-        url = normalize_url(form.get("url", "").strip()[:200])
-    except CommentRefused as refusal:
-        return render_template(
-            "moderation/edit.html", comment=found, form=form, error=refusal.message
-        ), 400
-    if not form.get("comment", "").strip():
-        return render_template(
-            "moderation/edit.html", comment=found, form=form, error="The text can't be empty."
-        ), 400
+    form = request.form if request.method == "POST" else None
+    error = _edit_error(form) if form is not None else None
+    if form is None or error:
+        page = render_template("moderation/edit.html", comment=found, form=form, error=error)
+        return page, 400 if error else 200
     found.author_name = form.get("author", "").strip()[:245]
     found.author_email = form.get("email", "").strip()[:100]
-    found.author_url = url
+    found.author_url = normalize_url(form.get("url", "").strip()[:200])
     found.body_source = form.get("comment", "")[:65525]
     render_comment(found)
     bump_generation()
@@ -204,14 +207,6 @@ def reply(comment_id: int) -> Any:
     except CommentRefused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
-        return render_template(
-            "moderation/comment.html",
-            comment=parent,
-            wanted="",
-            asked="",
-            actions=ACTIONS_FOR.get(parent.status, ()),
-            labels=LABELS,
-            reply=text,
-        ), refusal.status
+        return _detail(parent, reply_text=text, status=refusal.status)
     flash("Your reply is published.", "info")
     return redirect(url_for(".comment", comment_id=parent.id))

@@ -56,7 +56,14 @@ class ShareTarget:
         if "/" in self.icon and not on_blog(self.icon):
             raise ValueError(f"target {self.name!r}: icons load from the blog, not {self.icon!r}")
         if isinstance(self.url, str) and self.url:
-            check_address(fill(self.url, SharedPost("t", "https://blog.example/p/")))
+            self._check_template(self.url)
+
+    def _check_template(self, template: str) -> None:
+        try:
+            sample = fill(template, SharedPost("t", "https://blog.example/p/"))
+        except (KeyError, IndexError, AttributeError, ValueError) as exc:
+            raise ValueError(f"target {self.name!r}: bad url template ({exc!r})") from exc
+        check_address(sample)
 
     def href(self, shared: SharedPost) -> str:
         """The target's address for one post, every value percent-encoded."""

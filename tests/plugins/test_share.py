@@ -56,6 +56,7 @@ from hlsblog import hookimpl
 def share_targets():
     return [{"name": "evil", "label": "Evil", "url": "javascript:alert(1)"}]
 '''
+BAD_TEMPLATE = BROKEN_TARGETS.replace("javascript:alert(1)", "https://a.example/?u={link}")
 REMOTE_ICON = BROKEN_TARGETS.replace(
     '"url": "javascript:alert(1)"',
     '"url": "https://a.example/?u={url}", "icon": "//cdn.example/i.svg"',
@@ -214,16 +215,22 @@ def test_a_third_party_target_takes_a_dozen_lines_and_shows_everywhere(make_app,
 
 
 def test_a_broken_target_is_reported_and_the_row_stays(make_app, tmp_path):
-    folder = plugins_folder(tmp_path, brokentarget=BROKEN_TARGETS, remoteicon=REMOTE_ICON)
-    app = make_app(plugins=["share", "brokentarget", "remoteicon"], PLUGINS_FOLDER=folder)
+    broken = {
+        "brokentarget": BROKEN_TARGETS,
+        "remoteicon": REMOTE_ICON,
+        "badtemplate": BAD_TEMPLATE,
+    }
+    folder = plugins_folder(tmp_path, **broken)
+    app = make_app(plugins=["share", *broken], PLUGINS_FOLDER=folder)
     client = admin_client(app)
     url = publish(app)
     page = client.get(url).get_data(as_text=True)
     assert list(share_links(page)) == [name for name in BUNDLED if name != "print"]
     assert "javascript:" not in page and "cdn.example" not in page
     plugins = client.get("/admin/plugins/").get_data(as_text=True)
-    assert plugins.count("Failing in share_targets") == 2
+    assert plugins.count("Failing in share_targets") == 3
     assert "is not https:, http:, mailto:" in plugins and "icons load from the blog" in plugins
+    assert "bad url template (KeyError(&#39;link&#39;))" in plugins
 
 
 def test_mastodon_asks_for_the_readers_server_without_javascript(app, client, make_post):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from sqlalchemy.orm import lazyload
+
 from ..extensions import db
 from ..models import OldAddress, Post
 from ..posts import permalink
@@ -62,13 +64,15 @@ def new_address(path: str, query: bytes | str) -> str | None:
     """Where an old address now leads, if anywhere: one indexed query, made only on a 404."""
     if isinstance(query, bytes):
         query = query.decode("utf-8", "replace")
-    row = db.session.scalar(
-        db.select(OldAddress).where(OldAddress.path == address_key(path, query))
-    )
-    if row is None:
+    found = db.session.execute(
+        db.select(OldAddress.kind, OldAddress.target_url, Post)
+        .outerjoin(Post, OldAddress.post_id == Post.id)
+        .where(OldAddress.path == address_key(path, query))
+        .options(lazyload("*"))  # the post's author and terms are not needed for its address
+    ).first()
+    if found is None:
         return None
-    if row.kind == "attachment":
-        return row.target_url or None
-    if row.post is not None:
-        return permalink(row.post) if row.post.is_public else None
-    return row.target_url or None
+    kind, target_url, post = found
+    if kind == "attachment":
+        return target_url or None
+    return permalink(post) if post is not None and post.is_public else None

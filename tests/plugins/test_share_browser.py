@@ -11,6 +11,9 @@ pytestmark = [pytest.mark.plugins("share"), pytest.mark.browser]
 TITLE = "Share “this” & <that> — 日本語 🎉"
 # Stands in for the browser's print dialog, which a headless browser cannot show.
 COUNT_PRINTS = "window.print = () => { window.prints = (window.prints || 0) + 1; };"
+RECORD_CSP_VIOLATIONS = """window.violations = [];
+document.addEventListener("securitypolicyviolation", e => window.violations.push(e.blockedURI));
+"""
 
 
 def query(href: str) -> dict[str, str]:
@@ -27,6 +30,7 @@ def test_a_reader_sees_the_row_and_the_page_asks_only_the_blog(
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.add_init_script(COUNT_PRINTS)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(permalink, wait_until="networkidle")
 
     row = page.get_by_role("group", name="Share and Enjoy:")
@@ -45,7 +49,7 @@ def test_a_reader_sees_the_row_and_the_page_asks_only_the_blog(
     hosts = {urlsplit(url).netloc for url in requested}
     assert hosts == {urlsplit(live_server.url).netloc}
     assert any(url.endswith("/plugins/share/static/share.js") for url in requested)
-    assert page.dialogs == []
+    assert page.evaluate("window.violations") == [] and page.dialogs == []
 
 
 def test_printing_leaves_only_the_post_and_its_comments(live_server, page, make_post, make_comment):
@@ -68,9 +72,11 @@ def test_mastodon_asks_for_the_readers_server_once(live_server, page, make_post)
         route.fulfill(body="Shared.", content_type="text/plain")
 
     page.route("https://social.example/**", at_the_readers_server)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(live_server.url + post["url"])
     page.get_by_role("link", name="Mastodon").click()
     page.get_by_label("Your Mastodon server").fill("@me@Social.Example")
+    assert page.evaluate("window.violations") == []
     page.get_by_role("button", name="Share", exact=True).click()
     page.wait_for_url("https://social.example/**")
     assert urlsplit(shared[0]).path == "/share"

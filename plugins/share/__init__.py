@@ -41,7 +41,7 @@ def plugin_settings() -> list[PluginSetting]:
             "list",
             default=list(names),
             label="Targets, in order",
-            help="Comma-separated names from the list below; leave one out to hide it (none: no row).",
+            help="Comma-separated, from the names below; leave one out to hide it (none: no row).",
             choices=names,
         ),
         PluginSetting(

@@ -196,6 +196,8 @@ def test_the_admin_picks_and_orders_the_targets(app, client, make_user, auth, ma
     refused = save_share_settings(client, targets="email, digg").get_data(as_text=True)
     assert "unknown choice digg" in refused
     assert list(share_links(client.get(post["url"]).get_data(as_text=True)))[0] == "mastodon"
+    save_share_settings(client, targets="")
+    assert "share-row" not in client.get(post["url"]).get_data(as_text=True)
 
 
 def test_a_third_party_target_takes_a_dozen_lines_and_shows_everywhere(make_app, tmp_path):

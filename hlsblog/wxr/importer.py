@@ -130,12 +130,12 @@ class Importer:
         db.session.flush()
         return user
 
-    def user_id(self, login: str) -> int:
+    def user_id(self, login: str) -> int | None:
         """The user an item's ``dc:creator`` names, added when the file had no entry for it."""
         login = login.strip() or self._fallback_login()
         if login not in self.users_by_login:
             self.run("authors", f"author {login!r}", lambda: self.author(WxrAuthor(login=login)))
-        return self.users_by_login[login]
+        return self.users_by_login.get(login)
 
     def _fallback_login(self) -> str:
         admin = db.session.scalar(
@@ -204,6 +204,10 @@ class Importer:
         self.items.finish()
         bump_generation()
         db.session.commit()
+        if self.report.get("pages", "imported"):
+            self.report.notes.append(
+                "Pages became draft posts (hlsblog has no pages): publish the ones you want."
+            )
 
 
 def _is_below(category: Category, ancestor: Category) -> bool:

@@ -29,6 +29,7 @@ HIDDEN_STATUS = {"pending", "private"}  # kept out of sight: they become drafts
 SKIPPED_STATUS = {"trash": "in WordPress's trash", "auto-draft": "an unsaved auto-draft"}
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 COMMENT_KINDS = {"trackback", "pingback", "webmention"}
+_CHUNK = 500
 
 
 def wp_datetime(value: str) -> datetime | None:
@@ -97,7 +98,6 @@ class ItemImporter:
         self.importer = importer
         self.report = importer.report
         self.attachment_parents: dict[str, int] = {}  # old address key -> parent's wp id
-        self.pages_seen = False
 
     def item(self, item: WxrItem) -> None:
         """Import one ``<item>`` as its type allows, or count it as skipped."""
@@ -118,9 +118,16 @@ class ItemImporter:
         """The post in one transaction, then each comment in its own."""
         author_id = self.importer.user_id(item.creator)
         found: list[Post] = []
-        if not self.importer.run(kind, item.label, lambda: self.post(kind, item, author_id, found)):
+        if author_id is None:
+            self.report.count(kind, "failed", f"{item.label}: its author could not be added")
+        elif self.importer.run(kind, item.label, lambda: self.post(kind, item, author_id, found)):
+            self.comments(item, found[0])
             return
-        post = found[0]
+        for _ in item.comments:
+            self.report.count("comments", "skipped", "their post was not imported")
+
+    def comments(self, item: WxrItem, post: Post) -> None:
+        """Each comment in its own transaction, then the replies linked to their parents."""
         before = self.report.get("comments", "imported")
         for comment in item.comments:
             self.importer.run(
@@ -289,17 +296,15 @@ class ItemImporter:
 
     def finish(self) -> None:
         """Tie attachments to the posts they belong to (those may come later in the file)."""
-        if not self.attachment_parents:
-            return
-        posts = dict(
-            db.session.execute(
-                db.select(Post.wp_id, Post.id).where(
-                    Post.wp_id.in_(set(self.attachment_parents.values()))
-                )
-            ).all()
-        )
-        rows = db.session.scalars(
-            db.select(OldAddress).where(OldAddress.path.in_(list(self.attachment_parents)))
-        )
-        for row in rows:
-            row.post_id = posts.get(self.attachment_parents[row.path])
+        keys = list(self.attachment_parents)
+        for start in range(0, len(keys), _CHUNK):  # a bounded number of query parameters
+            chunk = keys[start : start + _CHUNK]
+            wanted = {self.attachment_parents[key] for key in chunk}
+            posts = dict(
+                db.session.execute(
+                    db.select(Post.wp_id, Post.id).where(Post.wp_id.in_(wanted))
+                ).all()
+            )
+            rows = db.session.scalars(db.select(OldAddress).where(OldAddress.path.in_(chunk)))
+            for row in rows:
+                row.post_id = posts.get(self.attachment_parents[row.path])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from markupsafe import escape
 
 from hlsblog.extensions import db
 from hlsblog.models import Category, Comment, OldAddress, Post, Tag, User
+from hlsblog.wxr import scan
 from hlsblog.wxr.reader import WxrItem, WxrReader
 
 FIXTURES = Path(__file__).parents[2] / "shared/fixtures/wxr"
@@ -208,3 +210,35 @@ def test_theme_unit_test_data_imports_once_and_every_old_link_leads_to_its_post(
 
 
 MODELS = (Post, Comment, Category, Tag, User, OldAddress)
+
+
+def write_large_export(path: Path, items: int, text: str) -> None:
+    """A WXR file with ``items`` posts of ``text``, written a piece at a time."""
+    with path.open("w") as out:
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+            "<wp:wxr_version>1.2</wp:wxr_version>\n"
+        )
+        for n in range(1, items + 1):
+            out.write(
+                f"<item><title>Post {n}</title><wp:post_id>{n}</wp:post_id>"
+                f"<wp:post_type>post</wp:post_type><wp:status>publish</wp:status>"
+                f"<content:encoded><![CDATA[{text}]]></content:encoded></item>\n"
+            )
+        out.write("</channel>\n</rss>\n")
+
+
+def test_a_large_export_is_read_in_little_memory(tmp_path: Path) -> None:
+    path = tmp_path / "large.xml"
+    write_large_export(path, 1000, "Words and more words. " * 500)  # 11 kB a post
+    assert path.stat().st_size > 10_000_000
+    tracemalloc.start()
+    try:
+        channel, records = scan(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (channel.version, records) == ("1.2", 1000)
+    assert peak < 1_000_000  # a few posts' worth, not the file's 10 MB

@@ -10,7 +10,7 @@ import pytest
 from hlsblog import db
 from hlsblog.api import setting_key
 from hlsblog.models import Comment, Post, utcnow
-from hlsblog.settings import set_setting
+from hlsblog.settings import bump_generation, set_setting
 from hlsblog.testing import submit_form
 
 pytestmark = pytest.mark.plugins("moderation")
@@ -221,6 +221,7 @@ def test_without_the_plugin_comments_publish_at_once_and_the_queue_is_gone(
     app = make_app(plugins=[])
     with app.app_context():
         set_setting(setting_key("moderation", "hold_all"), True)
+        bump_generation()
         db.session.commit()
     client = app.test_client()
     post = make_post()

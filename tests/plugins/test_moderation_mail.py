@@ -39,7 +39,7 @@ class Inbox:
         self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
         return AuthResult(success=auth_data.password == b"s3cret-from-env")
 
-    def wait(self, count: int, timeout: float = 5.0) -> list[email.message.EmailMessage]:
+    def wait(self, count: int, timeout: float = 10.0) -> list[email.message.EmailMessage]:
         """The messages once there are ``count`` of them (the sender is a background thread)."""
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import or_
+from sqlalchemy import false
 
 from ..caching import cached_page
 from ..comments import CommentInput, CommentRefused, clean_text, submit_comment
@@ -18,8 +18,9 @@ from ..models import Category, Post, Tag, User
 from ..posts import permalink, public_posts
 from ..rendering import strip_tags
 from ..wxr.addresses import new_address
-from . import bp
+from . import bp, indexes  # noqa: F401  (indexes: declared with the tables)
 from .listing import paginate
+from .search import matching, words
 from .threads import build_tree, visible_comments
 
 HELD_KEY = "held_comments"
@@ -137,19 +138,14 @@ def date_archive(year: int, month: str | None = None, day: str | None = None, pa
 @bp.route("/search")
 @cached_page
 def search() -> Any:
-    """Posts whose title or text holds every word of the query."""
+    """Posts whose title or text holds every word of the query, newest first."""
     q = request.args.get("q", "").strip()[:200]
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() else 1
-    query = public_posts()
-    for word in q.split()[:10]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        query = query.where(
-            or_(
-                Post.title.ilike(pattern, escape="\\"), Post.body_source.ilike(pattern, escape="\\")
-            )
-        )
+    found = words(q)
+    # A query with no word in it (only punctuation) matches nothing.
+    condition = matching(db.engine.dialect.name, found) if found else false()
+    query = public_posts().where(condition)
     listing = paginate(query, number, allow_empty=True) if q else None
     return render_template(
         "search.html",

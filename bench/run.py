@@ -1,0 +1,196 @@
+"""Benchmark the blog against a bare Flask app, both under gunicorn, loaded with wrk.
+
+    .venv/bin/python bench/run.py --posts 10000 [--database-uri URI] [--workers 2]
+
+Generates a blog of ``--posts`` posts (SQLite in a temporary folder unless a URI is given),
+serves it with gunicorn on 127.0.0.1, loads each page with wrk, then serves a bare Flask app
+returning a fixed page of the post page's size with the same settings: the ceiling. Prints a
+table of requests/s, p50/p99 latency, peak memory per worker and the ratio to the ceiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import LUA_POST, Load, LoadSettings, run_wrk  # noqa: E402
+from bench.server import Gunicorn  # noqa: E402
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Row:
+    """One line of the table: what was loaded and what wrk measured."""
+
+    name: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    post: bool = False
+    load: Load | None = None
+    rss_mb: float = 0.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--posts", type=int, default=100, help="posts to generate (100)")
+    parser.add_argument("--database-uri", help="e.g. postgresql+psycopg://postgres@127.0.0.1/db")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per row (5)")
+    parser.add_argument("--page-cache", type=int, help="HLSBLOG_PAGE_CACHE_SIZE (0: off)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    return parser.parse_args(argv)
+
+
+def generate_blog(uri: str, posts: int, instance: str) -> object:
+    """Fill the database and say where the benchmark's pages are."""
+    from bench.generate import generate
+    from hlsblog import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "INSTANCE_PATH": instance})
+    started = time.monotonic()
+    with app.app_context():
+        blog = generate(uri, posts)
+        from hlsblog.extensions import db
+
+        db.engine.dispose()
+    print(f"generated {posts} posts in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return blog
+
+
+def _session(base: str, path: str) -> tuple[str, str, str, int]:
+    """A reader's first visit: the form's token, the session cookie, the ETag, the size."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base + path) as response:
+        body = response.read().decode()
+        etag = response.headers.get("ETag", "")
+    match = _TOKEN.search(body)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return (match.group(1) if match else "", cookie, etag, len(body.encode()))
+
+
+def _etag(base: str, path: str) -> str:
+    with urllib.request.urlopen(base + path) as response:  # noqa: S310  (127.0.0.1)
+        return str(response.headers.get("ETag", ""))
+
+
+def rows_for(blog: object, base: str) -> tuple[list[Row], int, dict[str, str]]:
+    """The table's rows, the post page's size, and the comment POST's session."""
+    b: object = blog
+    post_url: str = b.post_url  # type: ignore[attr-defined]
+    _token, cookie, page_etag, size = _session(base, post_url)
+    token, post_cookie, _, _ = _session(base, b.comment_url)  # type: ignore[attr-defined]
+    feed, post_feed = "/feed/", post_url + "feed/"
+    rows = [
+        Row("front page", "/"),
+        Row("post page, 50 comments", post_url),
+        Row("post page, If-None-Match", post_url, {"Cookie": cookie, "If-None-Match": page_etag}),
+        Row("category archive", b.category_url),  # type: ignore[attr-defined]
+        Row("archive page 500 (or last)", b.deep_url),  # type: ignore[attr-defined]
+        Row("site feed", feed),
+        Row("site feed, If-None-Match", feed, {"If-None-Match": _etag(base, feed)}),
+        Row("comment feed", post_feed),
+        Row("comment feed, If-None-Match", post_feed, {"If-None-Match": _etag(base, post_feed)}),
+        Row("search", b.search_url),  # type: ignore[attr-defined]
+        Row("comment POST", b.comment_url, post=True),  # type: ignore[attr-defined]
+    ]
+    env = {"BENCH_PATH": b.comment_url, "BENCH_TOKEN": token, "BENCH_COOKIE": post_cookie}  # type: ignore[attr-defined]
+    return rows, size, env
+
+
+def measure(rows: list[Row], server: Gunicorn, settings: LoadSettings, env: dict[str, str]) -> None:
+    """Load every row in turn; the comment POST goes last (each one changes the blog)."""
+    for row in rows:
+        url = server.url + row.path
+        if row.post:
+            row.load = run_wrk(url, settings, script=LUA_POST, env=env)
+        else:
+            row.load = run_wrk(url, settings, headers=row.headers)
+        row.rss_mb = server.peak_rss_mb()
+        print(f"  {row.name}: {row.load.rps:.0f} req/s", file=sys.stderr)
+
+
+def table(rows: list[Row], ceiling: Row, markdown: bool) -> str:
+    """The results, one line per row, the ceiling first."""
+    head = ["page", "req/s", "p50 ms", "p99 ms", "peak RSS/worker MB", "vs ceiling", "errors"]
+    lines = []
+    assert ceiling.load is not None
+    for row in [ceiling, *rows]:
+        load = row.load
+        assert load is not None
+        ratio = load.rps / ceiling.load.rps if ceiling.load.rps else 0.0
+        lines.append(
+            [
+                row.name,
+                f"{load.rps:.0f}",
+                f"{load.p50_ms:.2f}",
+                f"{load.p99_ms:.2f}",
+                f"{row.rss_mb:.1f}",
+                f"{ratio:.0%}",
+                str(load.bad),
+            ]
+        )
+    return _format(head, lines, markdown)
+
+
+def _format(head: list[str], lines: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        return "\n".join(out + ["| " + " | ".join(line) + " |" for line in lines])
+    widths = [max(len(x[i]) for x in [head, *lines]) for i in range(len(head))]
+    fmt: Callable[[list[str]], str] = lambda cells: "  ".join(  # noqa: E731
+        c.ljust(w) if i == 0 else c.rjust(w)
+        for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
+    return "\n".join([fmt(head), *(fmt(line) for line in lines)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Generate, serve, load, compare, print."""
+    args = parse_args(argv)
+    settings = LoadSettings(connections=args.connections, seconds=args.seconds)
+    with tempfile.TemporaryDirectory(prefix="hlsblog-bench-") as tmp:
+        uri = args.database_uri or f"sqlite:///{tmp}/bench.sqlite3"
+        blog = generate_blog(uri, args.posts, f"{tmp}/instance")
+        env = {
+            "HLSBLOG_SQLALCHEMY_DATABASE_URI": uri,
+            "HLSBLOG_INSTANCE_PATH": f"{tmp}/instance",
+            "HLSBLOG_SECRET_KEY": "bench-secret",
+        }
+        if args.page_cache is not None:
+            env["HLSBLOG_PAGE_CACHE_SIZE"] = str(args.page_cache)
+        with Gunicorn("hlsblog:create_app()", args.workers, env) as server:
+            rows, size, post_env = rows_for(blog, server.url)
+            for row in rows:  # warm up: every worker builds what it caches once
+                run_wrk(
+                    server.url + row.path, LoadSettings(connections=4, seconds=1), row.headers
+                ) if not row.post else None
+            measure(rows, server, settings, post_env)
+        ceiling = Row(f"ceiling: bare Flask, {size} bytes", "/")
+        with Gunicorn(
+            "bench.ceiling:app", args.workers, {"BENCH_CEILING_BYTES": str(size)}
+        ) as bare:
+            measure([ceiling], bare, settings, {})
+    backend = "PostgreSQL" if uri.startswith("postgresql") else "SQLite"
+    print(
+        f"\n{args.posts} posts, {backend}, gunicorn {args.workers} sync workers, "
+        f"wrk {settings.connections} connections x {settings.seconds} s\n"
+    )
+    print(table(rows, ceiling, args.markdown))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Whole reader pages built once per content generation, and conditional GET for every page.
+
+A page is cached only for a reader with nothing of their own in the session (not logged in,
+no held comment, no remembered name, no message waiting): such a reader's page depends only
+on the address and on what the blog holds. The key is the full URL; the cache empties when
+``content_generation()`` moves, which every worker reads from the database on each request,
+so a write in any worker or process is seen by all of them on their next request. A page
+built while a scheduled post is waiting is kept only until that post goes public.
+
+The comment form's CSRF token is never stored: while a page is built for the cache,
+``csrf_token()`` gives a placeholder, and each answer fills in the reader's own token.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from .settings import content_generation
+
+DEFAULT_SIZE = 256  # pages per worker; HLSBLOG_PAGE_CACHE_SIZE=0 turns the cache off
+# Random per process, so no post or comment can contain it and receive a reader's token.
+PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
+# Session keys that say nothing about the reader: the CSRF token is filled in per answer.
+# Flask-Login marks any session "_fresh": False, logged in or not.
+NEUTRAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page split around its token placeholders, and its digest."""
+
+    parts: tuple[str, ...]
+    digest: str
+    fresh_until: datetime | None
+
+    @property
+    def fresh(self) -> bool:
+        return self.fresh_until is None or datetime.now(UTC) < self.fresh_until
+
+
+class PageCache:
+    """Pages of the current content generation; the least recently used go first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+
+    def get(self, generation: str, key: str) -> CachedPage | None:
+        """The page at ``key`` if this generation built it and it is still fresh."""
+        with self._lock:
+            if generation != self._generation:
+                self._pages.clear()
+                self._generation = generation
+            page = self._pages.get(key)
+            if page is None or not page.fresh:
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, generation: str, key: str, page: CachedPage) -> None:
+        """Keep ``page`` unless the content moved on while it was built."""
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._pages[key] = page
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+def init_app(app: Flask | Any) -> None:
+    """Give the app its page cache and the placeholder-aware ``csrf_token()``."""
+    size = int(app.config.get("PAGE_CACHE_SIZE", DEFAULT_SIZE))
+    app.extensions["hlsblog.page_cache"] = PageCache(size) if size > 0 else None
+    # Flask-WTF offers its own as a global and through a context processor; ours must win both.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
+
+
+def csrf_token() -> str:
+    """The reader's CSRF token; the placeholder while a page is built for the cache."""
+    if g.get("hlsblog_caching_page"):
+        return PLACEHOLDER
+    return generate_csrf()
+
+
+def _page_cache() -> PageCache | None:
+    cache: PageCache | None = current_app.extensions.get("hlsblog.page_cache")
+    return cache
+
+
+def is_neutral_reader() -> bool:
+    """True when nothing in this request belongs to one reader (so the page may be shared)."""
+    if request.method not in ("GET", "HEAD") or current_user.is_authenticated:
+        return False
+    return set(session.keys()) <= NEUTRAL_SESSION_KEYS
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Serve ``view``'s page from the cache for neutral readers; ETag and 304 for everyone."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        cache = _page_cache() if is_neutral_reader() else None
+        generation, key = (content_generation(), request.url) if cache else ("", "")
+        page = cache.get(generation, key) if cache else None
+        if page is not None:
+            return serve(page, Response(mimetype="text/html"))
+        response, page = _render(view, args, kwargs)
+        if page is None:
+            return response
+        if cache is not None and _shareable(response):
+            page = CachedPage(page.parts, page.digest, _next_publication())
+            cache.put(generation, key, page)
+        return serve(page, response)
+
+    return wrapper
+
+
+def _render(view: Callable[..., Any], args: Any, kwargs: Any) -> tuple[Response, CachedPage | None]:
+    """The view's answer, and the page as the cache would keep it when it is a 200 page."""
+    g.hlsblog_caching_page = True
+    try:
+        response = make_response(view(*args, **kwargs))
+    finally:
+        g.hlsblog_caching_page = False
+    if response.direct_passthrough or response.mimetype != "text/html":
+        return response, None
+    html = response.get_data(as_text=True)
+    if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+        if PLACEHOLDER in html:
+            response.set_data(html.replace(PLACEHOLDER, generate_csrf()))
+        return response, None
+    digest = hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+    return response, CachedPage(tuple(html.split(PLACEHOLDER)), digest, None)
+
+
+def _shareable(response: Response) -> bool:
+    # Only a page that touched nothing of the reader's may be shown to another.
+    return not session.modified and "Set-Cookie" not in response.headers
+
+
+def _next_publication() -> datetime | None:
+    from .feeds import next_publication
+
+    return next_publication()
+
+
+def serve(page: CachedPage, response: Response) -> Response:
+    """``page`` in ``response`` with this reader's token filled in; 304 when they hold it.
+
+    The ETag joins the page's digest with the session's own token, which stays the same for
+    the session's life (the signed form in the page changes every second, and every signed
+    form of it stays valid).
+    """
+    etag = page.digest
+    if len(page.parts) == 1:
+        response.set_data(page.parts[0])
+    else:
+        token = generate_csrf()
+        response.set_data(token.join(page.parts))
+        raw = str(session.get("csrf_token", token))
+        etag = hashlib.blake2b(f"{page.digest}:{raw}".encode(), digest_size=16).hexdigest()
+    response.set_etag(etag)
+    # Readers may keep a page but must ask again; a page with a token is one reader's own.
+    response.cache_control.no_cache = True
+    if "csrf_token" in session:
+        response.cache_control.private = True
+    response.vary.add("Cookie")
+    response.make_conditional(request)
+    return response

@@ -25,6 +25,7 @@ from .threads import build_tree, visible_comments
 
 HELD_KEY = "held_comments"
 COMMENTER_KEY = "commenter"
+WORDPRESS_QUERY = frozenset({"p", "page_id", "attachment_id"})
 
 
 @bp.route("/")
@@ -32,11 +33,13 @@ COMMENTER_KEY = "commenter"
 @cached_page
 def index(page: int = 1) -> Any:
     """The front page; ``/?p=ID`` finds a post by number, as WordPress links do."""
-    if page == 1 and request.args.get("p", "").isdigit():
-        # An imported post's WordPress number wins over our own row of the same number.
+    if page == 1 and not WORDPRESS_QUERY.isdisjoint(request.args):
+        # A WordPress number (?p=, ?page_id=, ?attachment_id=) of an imported post or file
+        # wins over our own row of the same number.
         moved = new_address(request.path, request.query_string)
         if moved is not None:
             return redirect(moved, 301)
+    if page == 1 and request.args.get("p", "").isdigit():
         post = db.session.get(Post, int(request.args["p"]))
         if post is None or not post.is_public:
             abort(404)

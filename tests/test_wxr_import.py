@@ -197,6 +197,11 @@ def test_theme_unit_test_data_imports_once_and_every_old_link_leads_to_its_post(
             assert response.location == by_number.location
             moved += 1
     assert moved == 21  # /slug/ links and other days; the rest kept /YYYY/MM/DD/slug/
+    # An attachment's page leads to its file, still where WordPress keeps it.
+    image = "https://wpthemetestdata.files.wordpress.com/2008/06/canola2.jpg"
+    for old in ("/2010/09/10/post-format-gallery/canola2/", "/?attachment_id=611"):
+        response = client.get(old)
+        assert (response.status_code, response.location) == (301, image)
 
     second = run_import(app, path)
     assert second.exit_code == 0, second.output

@@ -11,6 +11,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 
 from .api import CommentContext, Verdict
@@ -199,28 +200,41 @@ def submit_comment(
     form: dict[str, str] | None = None,
 ) -> Comment:
     """Validate, judge and store a comment or ping; ``CommentRefused`` when it can't be taken."""
-    post_id = _check_post(post, data.kind).id
+    checked = _check_post(post, data.kind)
     _check_lengths(data)
     _check_identity(data, user)
     if not data.body.strip():
         raise CommentRefused("Please type a comment.", 400, "comment")
+    comment = _new_comment(checked, data, ip, user_agent, user)
+    render_comment(comment, data.title)  # the slow part, done before taking the lock
+    context = CommentContext(post=post, form=form or {}, ip=ip, user=user, logged_in=bool(user))
+    for attempt in range(3):
+        try:
+            _store(comment, checked.id, data, context)
+            break
+        except OperationalError as exc:
+            # SQLite under heavy load can outwait even the busy timeout: try again, then fail.
+            db.session.rollback()
+            if attempt == 2 or "locked" not in str(exc):
+                raise
+    current_host().notify("comment_saved", comment=comment)
+    return comment
+
+
+def _store(comment: Comment, post_id: int, data: CommentInput, context: CommentContext) -> None:
     # Checks that read what other writers change (the post, the parent, a plugin's flood
     # rule) run inside the write lock, so two comments at the same moment can't both pass.
     with serialized_write():
         post = _check_post(_locked_post(post_id), data.kind)
-        comment = _new_comment(post, data, ip, user_agent, user)
-        context = CommentContext(
-            post=post, form=form or {}, ip=ip, user=user, logged_in=user is not None
-        )
+        comment.post, comment.post_id = post, post.id
+        comment.parent_id = _check_parent(post, data.parent_id)
+        context.post = post
         _judge(comment, context)
-        render_comment(comment, data.title)
         db.session.add(comment)
         db.session.flush()
         recount(post)
         bump_generation()
         db.session.commit()
-    current_host().notify("comment_saved", comment=comment)
-    return comment
 
 
 def _locked_post(post_id: int) -> Post | None:
@@ -237,7 +251,6 @@ def _new_comment(post: Post, data: CommentInput, ip: str, user_agent: str, user:
     return Comment(
         post=post,
         post_id=post.id,
-        parent_id=_check_parent(post, data.parent_id),
         kind=data.kind,
         author_name=user.name if user else data.author,
         author_email=user.email if user else data.email,

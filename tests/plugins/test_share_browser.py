@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.plugins("share"), pytest.mark.browser]
 
@@ -56,11 +57,12 @@ def test_printing_leaves_only_the_post_and_its_comments(live_server, page, make_
     post = make_post(title="Print me", slug="print-me")
     make_comment(post["id"], "A kind comment.", author_name="Ada")
     page.goto(live_server.url + post["url"])
+    expect(page.locator(".share-row")).to_be_visible()  # on screen, before printing
     page.emulate_media(media="print")
-    assert page.locator(".post.single .entry").is_visible()
-    assert page.get_by_text("A kind comment.").is_visible()
+    expect(page.locator(".post.single .entry")).to_be_visible()
+    expect(page.get_by_text("A kind comment.")).to_be_visible()
     for part in [".site-header", ".sidebar", ".site-footer", "#respond", ".share-row"]:
-        assert page.locator(part).is_hidden(), part
+        expect(page.locator(part)).to_be_hidden()
 
 
 def test_mastodon_asks_for_the_readers_server_once(live_server, page, make_post):
@@ -75,6 +77,7 @@ def test_mastodon_asks_for_the_readers_server_once(live_server, page, make_post)
     page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.goto(live_server.url + post["url"])
     page.get_by_role("link", name="Mastodon").click()
+    page.wait_for_load_state()  # share.js has taken over the form
     page.get_by_label("Your Mastodon server").fill("@me@Social.Example")
     assert page.evaluate("window.violations") == []
     page.get_by_role("button", name="Share", exact=True).click()
@@ -84,5 +87,5 @@ def test_mastodon_asks_for_the_readers_server_once(live_server, page, make_post)
 
     page.goto(live_server.url + post["url"])
     page.get_by_role("link", name="Mastodon").click()
-    assert page.get_by_label("Your Mastodon server").input_value() == "social.example"
+    expect(page.get_by_label("Your Mastodon server")).to_have_value("social.example")
     assert page.dialogs == []

@@ -52,7 +52,7 @@ def test() -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
-    run(BIN / "pytest", *sys.argv[2:])
+    run(BIN / "pytest", "-n", os.environ.get("HLSBLOG_TEST_WORKERS", "auto"), *sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from . import create_app
@@ -37,6 +37,32 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def database_backends() -> list[str]:
     """SQLite always; PostgreSQL too when ``HLSBLOG_TEST_DATABASE_URL`` names one."""
     return ["sqlite"] + (["postgresql"] if os.environ.get("HLSBLOG_TEST_DATABASE_URL") else [])
+
+
+def postgres_url() -> str:
+    """The test database; under pytest-xdist each worker gets its own, made on first use."""
+    url = make_url(os.environ["HLSBLOG_TEST_DATABASE_URL"])
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        base = url
+        url = url.set(database=f"{url.database}_{worker}")
+        _create_database(base, str(url.database))
+    return url.render_as_string(hide_password=False)
+
+
+_CREATED: set[str] = set()
+
+
+def _create_database(base: Any, name: str) -> None:
+    if name in _CREATED:
+        return
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    _CREATED.add(name)
 
 
 def _reset_postgres(url: str) -> None:
@@ -63,7 +89,7 @@ def make_app(tmp_path: Path, backend: str) -> Iterator[Callable[..., Flask]]:
 
     def factory(plugins: list[str] | None = None, **config: Any) -> Flask:
         if backend == "postgresql":
-            url = os.environ["HLSBLOG_TEST_DATABASE_URL"]
+            url = postgres_url()
             if not apps:
                 _reset_postgres(url)
         else:

@@ -68,21 +68,29 @@ def schedule(post: Post, updated: bool = False) -> None:
         current_app.logger.warning("linkbacks: no address for post %s; not pinged", post.id)
         return
     links = outbound_links(post, source)
-    if updated:  # a link removed from the post: tell Webmention receivers so they can delete
-        links += [t for t in _earlier_webmention_targets(post.id) if t not in links]
+    if updated:
+        links = _worth_pinging_again(post.id, links)
     if links:
         excerpt = strip_tags(post.excerpt or post.teaser_html or post.body_html)[:250]
         outgoing = Outgoing(post.id, source, post.title, excerpt, str(get_setting("title")))
         jobs.start(send_all, outgoing, links)
 
 
-def _earlier_webmention_targets(post_id: int) -> list[str]:
-    rows = db.session.scalars(
-        db.select(OutboundPing.target).where(
-            OutboundPing.post_id == post_id, OutboundPing.protocol == "webmention"
-        )
+def _worth_pinging_again(post_id: int, links: list[str]) -> list[str]:
+    """On an update: new links, and every Webmention target (its receiver updates or deletes).
+
+    A TrackBack or Pingback already taken can't be updated, so it isn't sent again.
+    """
+    earlier = dict(
+        db.session.execute(
+            db.select(OutboundPing.target, OutboundPing.protocol).where(
+                OutboundPing.post_id == post_id, OutboundPing.status == "sent"
+            )
+        ).all()
     )
-    return list(rows)
+    again = [link for link in links if earlier.get(link) in (None, "webmention")]
+    removed = [t for t, protocol in earlier.items() if protocol == "webmention" and t not in links]
+    return again + removed
 
 
 def send_all(outgoing: Outgoing, links: list[str]) -> None:

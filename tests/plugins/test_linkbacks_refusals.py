@@ -51,6 +51,9 @@ PRIVATE_SOURCES = [
     "http://10.0.0.1/a-post/",
     "http://169.254.169.254/latest/meta-data/",
     "http://[::1]:9/a-post/",
+    "http://[::ffff:169.254.169.254]/latest/",  # IPv4 inside IPv6
+    "http://2130706433:9/a-post/",  # 127.0.0.1 written as one number
+    "http://0.0.0.0:9/a-post/",
 ]
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

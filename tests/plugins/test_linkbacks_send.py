@@ -7,6 +7,7 @@ receiving blog takes one protocol at a time, so each protocol is sent and verifi
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -20,7 +21,7 @@ from linkbacks_support import (
     wait_for,
 )
 
-from hlsblog.testing import PASSWORD, LiveServer
+from hlsblog.testing import PASSWORD, LiveServer, submit_form
 
 KIND_LABEL = {"webmention": "Webmention", "pingback": "Pingback", "trackback": "Trackback"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -128,3 +129,42 @@ def test_every_links_outcome_is_shown_in_the_admin(blogs):
     assert "<strong>failed</strong>" in down and "<td>2</td>" in down  # tried, retried
     assert "<strong>no-endpoint</strong>" in settled(blogger, links["no-endpoint"])
     assert blogger.linkbacks_row(blogs.there.url + "/") == ""  # our own links aren't pinged
+
+
+def test_the_blogger_chooses_what_is_taken_on_the_plugins_page(make_app):
+    blog = SimpleNamespace(app=make_app(plugins=["trackback"]), url="http://localhost")
+    add_admin(blog)
+    _, url = publish(blog, "Tea", "All about tea.")
+    post = {"url": url.removeprefix(blog.url)}
+    app = blog.app
+    client = app.test_client()
+    submit_form(client, "/login", {"username": "admin", "password": PASSWORD})
+    settings = {
+        "send_pings": "1",
+        "receive": "webmention",
+        "allowed_hosts": "blog.lan, 10.1.0.0/16",
+        "fetch_timeout": "5",
+        "fetch_max_kb": "500",
+    }
+    saved = submit_form(
+        client,
+        "/admin/plugins/",
+        settings,
+        action="/admin/plugins/trackback/settings",
+        follow_redirects=True,
+    )
+    assert "Settings of trackback saved." in saved.get_data(as_text=True)
+    page = client.get(post["url"])
+    html = page.get_data(as_text=True)
+    assert 'rel="webmention"' in html and 'rel="pingback"' not in html
+    assert "X-Pingback" not in page.headers and "TrackBack URI" not in html
+    refused = client.post(post["url"] + "trackback/", data={"url": "http://blog.lan/"})
+    assert "does not take trackback pings" in refused.get_data(as_text=True)
+    wrong = submit_form(
+        client,
+        "/admin/plugins/",
+        {**settings, "receive": "smoke signals"},
+        action="/admin/plugins/trackback/settings",
+        follow_redirects=True,
+    )
+    assert "unknown choice smoke signals" in wrong.get_data(as_text=True)

@@ -135,9 +135,8 @@ def test_the_blogger_chooses_what_is_taken_on_the_plugins_page(make_app):
     blog = SimpleNamespace(app=make_app(plugins=["trackback"]), url="http://localhost")
     add_admin(blog)
     _, url = publish(blog, "Tea", "All about tea.")
-    post = {"url": url.removeprefix(blog.url)}
-    app = blog.app
-    client = app.test_client()
+    path = url.removeprefix(blog.url)
+    client = blog.app.test_client()
     submit_form(client, "/login", {"username": "admin", "password": PASSWORD})
     settings = {
         "send_pings": "1",
@@ -154,11 +153,11 @@ def test_the_blogger_chooses_what_is_taken_on_the_plugins_page(make_app):
         follow_redirects=True,
     )
     assert "Settings of trackback saved." in saved.get_data(as_text=True)
-    page = client.get(post["url"])
+    page = client.get(path)
     html = page.get_data(as_text=True)
     assert 'rel="webmention"' in html and 'rel="pingback"' not in html
     assert "X-Pingback" not in page.headers and "TrackBack URI" not in html
-    refused = client.post(post["url"] + "trackback/", data={"url": "http://blog.lan/"})
+    refused = client.post(path + "trackback/", data={"url": "http://blog.lan/"})
     assert "does not take trackback pings" in refused.get_data(as_text=True)
     wrong = submit_form(
         client,

@@ -141,3 +141,9 @@ def test_more_mark_makes_a_teaser_on_the_front_page(client, make_post):
     assert "Intro part." in front and "The rest of it." not in front
     assert "Continue reading" in front
     assert "The rest of it." in client.get(post["url"]).get_data(as_text=True)
+
+
+def test_a_post_with_a_title_in_any_script_is_served_at_its_address(client, make_post):
+    post = make_post("Ünïcödé 日本語 привет")
+    response = client.get(post["url"])
+    assert response.status_code == 200 and "привет" in response.get_data(as_text=True)

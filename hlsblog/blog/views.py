@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from urllib.parse import unquote
 from datetime import datetime
 from typing import Any
 
@@ -179,7 +180,7 @@ def post(year: int, month: str, day: str, slug: str) -> Any:
     """A post with its comments; a POST here is a new comment."""
     found = _find_post(year, month, day, slug)
     canonical = permalink(found)
-    if request.method == "GET" and request.path != canonical:
+    if request.method == "GET" and request.path != unquote(canonical):  # url_for percent-encodes
         return redirect(canonical, 301)
     if request.method == "POST":
         return _take_comment(found)

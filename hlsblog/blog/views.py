@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from urllib.parse import unquote
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user

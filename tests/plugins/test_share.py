@@ -33,7 +33,7 @@ TRICKY_TITLES = [
     "Emoji 🎉👩🏽‍💻 and a\u00a0no-break space",
 ]
 
-# A whole third-party plugin that adds a target: what docs/share.md shows.
+# A whole third-party plugin that adds a target: what docs/plugins.md shows.
 EXAMPLE_SOCIAL = '''"""Adds Example Social to the share row."""
 
 from hlsblog import hookimpl

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from hlsblog.api import setting_key
 from hlsblog.models import Comment, Post, User, utcnow
 from hlsblog.posts import save_post
 from hlsblog.settings import bump_generation, set_setting
-from hlsblog.testing import PASSWORD, LiveServer
+from hlsblog.testing import PASSWORD, LiveServer, postgres_url
 
 OTHER_SCHEMA = "linkback_other_blog"
 
@@ -40,7 +39,7 @@ def second_database(backend: str, tmp_path: Any) -> dict[str, Any]:
     """
     if backend == "sqlite":
         return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
-    engine = create_engine(os.environ["HLSBLOG_TEST_DATABASE_URL"])
+    engine = create_engine(postgres_url())
     with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {OTHER_SCHEMA} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {OTHER_SCHEMA}"))

@@ -76,6 +76,7 @@ NOUNS = [
     "mirror",
     "compass",
 ]
+FILLER = [*ADJECTIVES, "the", "a", "of", "and", "to", "in", "with", "from", "under", "over"]
 SEARCH_WORD = "lantern"  # in one post of every len(NOUNS): the search row finds many
 
 
@@ -92,11 +93,9 @@ class Blog:
 
 
 def _paragraphs(rng: random.Random, count: int) -> str:
-    words = (
-        ADJECTIVES + NOUNS + ["the", "a", "of", "and", "to", "in", "with", "from", "under", "over"]
-    )
+    # Titles hold the nouns; bodies never do, so a search for one finds a known share of posts.
     return "\n\n".join(
-        " ".join(rng.choice(words) for _ in range(rng.randint(40, 90))).capitalize() + "."
+        " ".join(rng.choice(FILLER) for _ in range(rng.randint(40, 90))).capitalize() + "."
         for _ in range(count)
     )
 

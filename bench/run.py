@@ -38,6 +38,7 @@ class Row:
     headers: dict[str, str] = field(default_factory=dict)
     post: bool = False
     load: Load | None = None
+    ceiling: Load | None = None  # the bare Flask app, measured just before this row
     rss_mb: float = 0.0
 
 
@@ -111,27 +112,36 @@ def rows_for(blog: object, base: str) -> tuple[list[Row], int, dict[str, str]]:
     return rows, size, env
 
 
-def measure(rows: list[Row], server: Gunicorn, settings: LoadSettings, env: dict[str, str]) -> None:
-    """Load every row in turn; the comment POST goes last (each one changes the blog)."""
+def measure(
+    rows: list[Row], server: Gunicorn, bare: Gunicorn, settings: LoadSettings, env: dict[str, str]
+) -> None:
+    """Load every row in turn, each right after the ceiling, so both see the same machine.
+
+    The comment POST goes last (each one changes the blog and empties the caches).
+    """
     for row in rows:
+        row.ceiling = run_wrk(bare.url + "/", settings)
         url = server.url + row.path
         if row.post:
             row.load = run_wrk(url, settings, script=LUA_POST, env=env)
         else:
             row.load = run_wrk(url, settings, headers=row.headers)
         row.rss_mb = server.peak_rss_mb()
-        print(f"  {row.name}: {row.load.rps:.0f} req/s", file=sys.stderr)
+        print(
+            f"  {row.name}: {row.load.rps:.0f} req/s (ceiling {row.ceiling.rps:.0f})",
+            file=sys.stderr,
+        )
 
 
-def table(rows: list[Row], ceiling: Row, markdown: bool) -> str:
-    """The results, one line per row, the ceiling first."""
-    head = ["page", "req/s", "p50 ms", "p99 ms", "peak RSS/worker MB", "vs ceiling", "errors"]
+def table(rows: list[Row], markdown: bool) -> str:
+    """The results, one line per row; each ratio is to the ceiling measured just before it."""
+    head = ["page", "req/s", "p50 ms", "p99 ms", "peak RSS/worker MB", "ceiling req/s"]
+    head += ["vs ceiling", "errors"]
     lines = []
-    assert ceiling.load is not None
-    for row in [ceiling, *rows]:
-        load = row.load
-        assert load is not None
-        ratio = load.rps / ceiling.load.rps if ceiling.load.rps else 0.0
+    for row in rows:
+        load, ceiling = row.load, row.ceiling
+        assert load is not None and ceiling is not None
+        ratio = load.rps / ceiling.rps if ceiling.rps else 0.0
         lines.append(
             [
                 row.name,
@@ -139,6 +149,7 @@ def table(rows: list[Row], ceiling: Row, markdown: bool) -> str:
                 f"{load.p50_ms:.2f}",
                 f"{load.p99_ms:.2f}",
                 f"{row.rss_mb:.1f}",
+                f"{ceiling.rps:.0f}",
                 f"{ratio:.0%}",
                 str(load.bad),
             ]
@@ -158,6 +169,13 @@ def _format(head: list[str], lines: list[list[str]], markdown: bool) -> str:
     return "\n".join([fmt(head), *(fmt(line) for line in lines)])
 
 
+def warm_up(rows: list[Row], server: Gunicorn) -> None:
+    """Load each page briefly, so every worker has built what it caches before measuring."""
+    for row in rows:
+        if not row.post:
+            run_wrk(server.url + row.path, LoadSettings(connections=4, seconds=1), row.headers)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Generate, serve, load, compare, print."""
     args = parse_args(argv)
@@ -174,22 +192,17 @@ def main(argv: list[str] | None = None) -> None:
             env["HLSBLOG_PAGE_CACHE_SIZE"] = str(args.page_cache)
         with Gunicorn("hlsblog:create_app()", args.workers, env) as server:
             rows, size, post_env = rows_for(blog, server.url)
-            for row in rows:  # warm up: every worker builds what it caches once
-                run_wrk(
-                    server.url + row.path, LoadSettings(connections=4, seconds=1), row.headers
-                ) if not row.post else None
-            measure(rows, server, settings, post_env)
-        ceiling = Row(f"ceiling: bare Flask, {size} bytes", "/")
-        with Gunicorn(
-            "bench.ceiling:app", args.workers, {"BENCH_CEILING_BYTES": str(size)}
-        ) as bare:
-            measure([ceiling], bare, settings, {})
+            ceiling_env = {"BENCH_CEILING_BYTES": str(size)}
+            with Gunicorn("bench.ceiling:app", args.workers, ceiling_env) as bare:
+                warm_up(rows, server)
+                measure(rows, server, bare, settings, post_env)
     backend = "PostgreSQL" if uri.startswith("postgresql") else "SQLite"
     print(
         f"\n{args.posts} posts, {backend}, gunicorn {args.workers} sync workers, "
-        f"wrk {settings.connections} connections x {settings.seconds} s\n"
+        f"wrk {settings.connections} connections x {settings.seconds} s; "
+        f"ceiling: bare Flask returning {size} bytes (the post page's size)\n"
     )
-    print(table(rows, ceiling, args.markdown))
+    print(table(rows, args.markdown))
 
 
 if __name__ == "__main__":

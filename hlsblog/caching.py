@@ -39,9 +39,9 @@ NEUTRAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A rendered page split around its token placeholders, and its digest."""
+    """A rendered page (UTF-8) split around its token placeholders, and its digest."""
 
-    parts: tuple[str, ...]
+    parts: tuple[bytes, ...]
     digest: str
     fresh_until: datetime | None
 
@@ -104,9 +104,19 @@ def _page_cache() -> PageCache | None:
 
 def is_neutral_reader() -> bool:
     """True when nothing in this request belongs to one reader (so the page may be shared)."""
-    if request.method not in ("GET", "HEAD") or current_user.is_authenticated:
+    if request.method not in ("GET", "HEAD") or not set(session.keys()) <= NEUTRAL_SESSION_KEYS:
         return False
-    return set(session.keys()) <= NEUTRAL_SESSION_KEYS
+    # No user id in the session (checked above) and no remember cookie: Flask-Login can log no
+    # one in, so the user need not be loaded (its session check hashes the address each time).
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return remember not in request.cookies or not current_user.is_authenticated
+
+
+def page_key() -> str:
+    """The page's address as the reader asked for it: scheme, host, path and query."""
+    environ = request.environ
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return f"{request.scheme}://{request.host}{path}?{environ.get('QUERY_STRING', '')}"
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,7 +125,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         cache = _page_cache() if is_neutral_reader() else None
-        generation, key = (content_generation(), request.url) if cache else ("", "")
+        generation, key = (content_generation(), page_key()) if cache else ("", "")
         page = cache.get(generation, key) if cache else None
         if page is not None:
             return serve(page, Response(mimetype="text/html"))
@@ -145,7 +155,8 @@ def _render(view: Callable[..., Any], args: Any, kwargs: Any) -> tuple[Response,
             response.set_data(html.replace(PLACEHOLDER, generate_csrf()))
         return response, None
     digest = hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
-    return response, CachedPage(tuple(html.split(PLACEHOLDER)), digest, None)
+    parts = tuple(part.encode() for part in html.split(PLACEHOLDER))
+    return response, CachedPage(parts, digest, None)
 
 
 def _shareable(response: Response) -> bool:
@@ -166,19 +177,19 @@ def serve(page: CachedPage, response: Response) -> Response:
     the session's life (the signed form in the page changes every second, and every signed
     form of it stays valid).
     """
-    etag = page.digest
-    if len(page.parts) == 1:
-        response.set_data(page.parts[0])
-    else:
+    etag, token = page.digest, ""
+    if len(page.parts) > 1:
         token = generate_csrf()
-        response.set_data(token.join(page.parts))
         raw = str(session.get("csrf_token", token))
         etag = hashlib.blake2b(f"{page.digest}:{raw}".encode(), digest_size=16).hexdigest()
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response.set_data(token.encode().join(page.parts) if token else page.parts[0])
     response.set_etag(etag)
     # Readers may keep a page but must ask again; a page with a token is one reader's own.
     response.cache_control.no_cache = True
     if "csrf_token" in session:
         response.cache_control.private = True
     response.vary.add("Cookie")
-    response.make_conditional(request)
     return response

@@ -129,10 +129,11 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         page = cache.get(generation, key) if cache else None
         if page is not None:
             return serve(page, Response(mimetype="text/html"))
+        before = _readers_own()
         response, page = _render(view, args, kwargs)
         if page is None:
             return response
-        if cache is not None and _shareable(response):
+        if cache is not None and _shareable(response, before):
             page = CachedPage(page.parts, page.digest, _next_publication())
             cache.put(generation, key, page)
         return serve(page, response)
@@ -159,9 +160,14 @@ def _render(view: Callable[..., Any], args: Any, kwargs: Any) -> tuple[Response,
     return response, CachedPage(parts, digest, None)
 
 
-def _shareable(response: Response) -> bool:
-    # Only a page that touched nothing of the reader's may be shown to another.
-    return not session.modified and "Set-Cookie" not in response.headers
+def _readers_own() -> dict[str, Any]:
+    return {key: value for key, value in session.items() if key not in NEUTRAL_SESSION_KEYS}
+
+
+def _shareable(response: Response, before: dict[str, Any]) -> bool:
+    # Only a page whose building put nothing of the reader's in the session or a cookie may
+    # be shown to another (Flask-Login marking the session "_fresh": False is nothing).
+    return _readers_own() == before and "Set-Cookie" not in response.headers
 
 
 def _next_publication() -> datetime | None:

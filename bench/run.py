@@ -11,6 +11,7 @@ table of requests/s, p50/p99 latency, peak memory per worker and the ratio to th
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     """Generate, serve, load, compare, print."""
     args = parse_args(argv)
     settings = LoadSettings(connections=args.connections, seconds=args.seconds)
+    started_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="hlsblog-bench-") as tmp:
         uri = args.database_uri or f"sqlite:///{tmp}/bench.sqlite3"
         blog = generate_blog(uri, args.posts, f"{tmp}/instance")
@@ -200,7 +202,9 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"\n{args.posts} posts, {backend}, gunicorn {args.workers} sync workers, "
         f"wrk {settings.connections} connections x {settings.seconds} s; "
-        f"ceiling: bare Flask returning {size} bytes (the post page's size)\n"
+        f"ceiling: bare Flask returning {size} bytes (the post page's size); "
+        f"load average at the start {started_load:.1f}, at the end {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs\n"
     )
     print(table(rows, args.markdown))
 

@@ -189,3 +189,11 @@ def template_slot(slot, context):
         action="/admin/plugins/tuned/settings",
     )
     assert "<p id=tuned>yoyo|s3cret</p>" in client.get("/").get_data(as_text=True)
+
+
+def test_the_post_footer_reads_like_the_classic_page(make_app):
+    app = make_app(plugins=None)
+    html = app.test_client().get(_post_in(app)).get_data(as_text=True)
+    footer = html[html.index('class="post-footer"') :]
+    assert footer.index("Share and Enjoy") < footer.index("RSS feed for comments")
+    assert footer.index("RSS feed for comments") < footer.index("TrackBack URI")

@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,22 @@ def submit_form(
     """Fetch ``page_url`` for its token and post ``data`` to ``action`` (default the page)."""
     token = csrf_token(client, page_url)
     return client.post(action or page_url, data={"csrf_token": token, **data}, **kwargs)
+
+
+class _ElementCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+def html_elements(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every start tag in ``html`` with its attributes, as a browser's parser sees them."""
+    collector = _ElementCollector()
+    collector.feed(html)
+    return collector.found
 
 
 class Auth:

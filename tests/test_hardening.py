@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-from html.parser import HTMLParser
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from hlsblog.extensions import csrf, db
 from hlsblog.models import Comment
-from hlsblog.testing import PASSWORD, csrf_token, submit_form
+from hlsblog.testing import PASSWORD, csrf_token, html_elements, submit_form
 
 # The protocol endpoints other blogs post to: no browser session, so no CSRF token to check.
 PROTOCOL_BLUEPRINTS = {"linkbacks"}
@@ -158,21 +157,6 @@ def test_arbitrary_comment_forms_never_crash_or_store_unsafe_html(app, client, m
     assert search.status_code == 200
     with app.app_context():
         for html in db.session.scalars(db.select(Comment.body_html)):
-            for tag, attrs in _elements(html):
+            for tag, attrs in html_elements(html):
                 assert tag in {"p", "br", "a"}, html  # plain text makes paragraphs and links
                 assert all(not name.startswith("on") for name, _ in attrs), html
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, list]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-
-def _elements(html):
-    collector = _Collector()
-    collector.feed(html)
-    return collector.found

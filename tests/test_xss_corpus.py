@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from hlsblog.extensions import db
 from hlsblog.models import Comment
 from hlsblog.rendering import COMMENT_ATTRIBUTES
-from hlsblog.testing import csrf_token
+from hlsblog.testing import csrf_token, html_elements
 
 pytestmark = pytest.mark.plugins()
 
@@ -36,21 +35,6 @@ INSPECT = """(allowed) => {
     .filter(s => !s.endsWith('comment-reply.js'));
   return bad.concat(scripts.map(s => 'script ' + (s || 'inline')));
 }"""
-
-
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-
-def _elements(html):
-    collector = _Collector()
-    collector.feed(html)
-    return collector.found
 
 
 def _post_every_payload(app, client, post_url):
@@ -80,7 +64,7 @@ def test_no_payload_survives_sanitizing_or_runs_in_chromium(
         stored = db.session.scalars(db.select(Comment.body_html)).all()
     assert len(stored) == outcomes[303] >= 450
     for html in stored:
-        for tag, attrs in _elements(html):
+        for tag, attrs in html_elements(html):
             assert tag in ALLOWED, (tag, html)
             for name, value in attrs:
                 assert not name.startswith("on"), html

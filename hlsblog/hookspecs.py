@@ -80,8 +80,10 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | str | None:
     ``context`` holds ``request``, ``post`` (when there is one), ``page`` (the page's kind:
     ``home``, ``single``, ``archive``, ``search``, ``admin`` …) and ``single``. Return
     ``Markup`` for trusted HTML; a plain ``str`` is escaped. ``None``: nothing here.
-    The rendered page may be cached for anonymous readers: put nothing in it that belongs to
-    one reader (a CSRF token, a name), except in ``comment_form``, which is rendered per request.
+    On reader pages, slots are rendered once per content generation and the page is shown to
+    every reader who has no session data of their own: a slot's HTML must depend only on its
+    context and the request's address, never on the session, cookies or headers. A form in a
+    slot uses ``csrf_token()``, which is filled in per reader when the page is served.
     """
 
 

@@ -87,6 +87,12 @@ class DatabaseStorage(Storage):
 limiter = Limiter(key_func=get_remote_address, storage_uri="hlsblog+db://")
 
 
+@limiter.request_filter
+def _reading() -> bool:
+    # Every limit is on a form's POST: reading pages never pays for the limiter's checks.
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def login_failed(response: Any) -> bool:
     """Only failed logins count against the limits."""
     return bool(response.status_code == 401)

@@ -1,4 +1,8 @@
-"""Blog settings kept in the database, read once per request."""
+"""Blog settings kept in the database, read once per request.
+
+Each worker keeps the whole set keyed on the content generation (one small indexed read a
+request); every change of a setting moves the generation, so no worker keeps a stale copy.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from flask import g, has_request_context
 
 from .extensions import db
 from .models import Setting
+
+GENERATION_KEY = "generation"
 
 DEFAULTS: dict[str, Any] = {
     "title": "hlsblog",
@@ -24,9 +30,22 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+_WORKER_COPY: dict[str, tuple[Any, dict[str, Any]]] = {}
+
+
 def _load() -> dict[str, Any]:
+    generation = db.session.execute(
+        db.select(Setting.value).where(Setting.key == GENERATION_KEY)
+    ).scalar_one_or_none()
+    database = db.engine.url.render_as_string(hide_password=True)
+    copy = _WORKER_COPY.get(database)
+    if generation is not None and copy is not None and copy[0] == generation:
+        return dict(copy[1])
     rows = db.session.execute(db.select(Setting.key, Setting.value)).all()
-    return {key: value for key, value in rows}
+    settings = {key: value for key, value in rows}
+    if generation is not None:
+        _WORKER_COPY[database] = (generation, settings)
+    return dict(settings)
 
 
 def all_settings() -> dict[str, Any]:
@@ -47,7 +66,13 @@ def get_setting(key: str, default: Any = None) -> Any:
 
 
 def set_setting(key: str, value: Any) -> None:
-    """Store a setting in the current transaction; the caller commits."""
+    """Store a setting in the current transaction (and move the generation); the caller commits."""
+    _store(key, value)
+    if key != GENERATION_KEY:
+        bump_generation()
+
+
+def _store(key: str, value: Any) -> None:
     row = db.session.get(Setting, key)
     if row is None:
         db.session.add(Setting(key=key, value=value))
@@ -57,9 +82,6 @@ def set_setting(key: str, value: Any) -> None:
         g.hlsblog_settings[key] = value
 
 
-GENERATION_KEY = "generation"
-
-
 def bump_generation() -> None:
     """Mark, in the current transaction, that something readers see has changed.
 
@@ -67,7 +89,7 @@ def bump_generation() -> None:
     caches keyed on ``content_generation()`` change everywhere at once. A fresh random value
     (not a counter) means two writers at the same moment can never produce the same one.
     """
-    set_setting(GENERATION_KEY, uuid.uuid4().hex)
+    _store(GENERATION_KEY, uuid.uuid4().hex)
 
 
 def content_generation() -> str:

@@ -12,6 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
 
 from . import create_app
@@ -179,6 +180,35 @@ def html_elements(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     collector = _ElementCollector()
     collector.feed(html)
     return collector.found
+
+
+@contextmanager
+def counting_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect every SQL statement ``app`` sends while the block runs."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def admin_client(app: Flask) -> FlaskClient:
+    """A client logged in through the real form as a freshly made admin."""
+    with app.app_context():
+        admin = User(username="admin", email="admin@example.org", role="admin")
+        admin.set_password(PASSWORD)
+        db.session.add(admin)
+        db.session.commit()
+    client = app.test_client()
+    submit_form(client, "/login", {"username": "admin", "password": PASSWORD})
+    return client
 
 
 class Auth:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hlsblog.testing import PASSWORD, submit_form
+from hlsblog.testing import admin_client, submit_form
 
 BUNDLED = sorted(
     p.name
@@ -25,21 +25,6 @@ def _serves_the_blog(app, make_post_in):
     response = submit_form(client, url, GOOD)
     assert response.status_code == 303
     assert "Hello there." in client.get(url).get_data(as_text=True)
-
-
-def _admin_client(app):
-    """A client logged in through the real form as a freshly made admin."""
-    from hlsblog.extensions import db
-    from hlsblog.models import User
-
-    with app.app_context():
-        admin = User(username="admin", email="a@example.org", role="admin")
-        admin.set_password(PASSWORD)
-        db.session.add(admin)
-        db.session.commit()
-    client = app.test_client()
-    submit_form(client, "/login", {"username": "admin", "password": PASSWORD})
-    return client
 
 
 def _post_in(app):
@@ -77,7 +62,7 @@ def test_disabling_in_the_admin_reaches_another_worker_on_its_next_request(make_
     first = make_app(plugins=None)
     second = make_app(plugins=None)  # another worker process: same database, own app
     assert "third-party plugin" in second.test_client().get("/").get_data(as_text=True)
-    client = _admin_client(first)
+    client = admin_client(first)
     submit_form(client, "/admin/plugins/", {"enable": "0"}, action="/admin/plugins/hello/toggle")
     assert "third-party plugin" not in second.test_client().get("/").get_data(as_text=True)
     submit_form(client, "/admin/plugins/", {"enable": "1"}, action="/admin/plugins/hello/toggle")
@@ -86,7 +71,7 @@ def test_disabling_in_the_admin_reaches_another_worker_on_its_next_request(make_
 
 def test_pinned_plugins_are_shown_as_pinned_and_cannot_be_toggled(make_app):
     app = make_app(plugins=["hello"])
-    client = _admin_client(app)
+    client = admin_client(app)
     page = client.get("/admin/plugins/").get_data(as_text=True)
     assert "pinned by <code>HLSBLOG_PLUGINS</code>" in page
     submit_form(client, "/admin/plugins/", {"enable": "0"}, action="/admin/plugins/hello/toggle")
@@ -96,7 +81,7 @@ def test_pinned_plugins_are_shown_as_pinned_and_cannot_be_toggled(make_app):
 def test_broken_plugins_leave_every_page_up_and_are_reported(make_app):
     app = make_app(plugins=None, PLUGINS_FOLDER=FIXTURES)
     _serves_the_blog(app, _post_in)
-    client = _admin_client(app)
+    client = admin_client(app)
     page = client.get("/admin/plugins/").get_data(as_text=True)
     assert "this plugin is broken on purpose" in page
     assert "Failing in template_slot" in page and "slot exploded" in page
@@ -146,7 +131,7 @@ def template_slot(slot, context):
 ''')
     monkeypatch.setenv("TUNED_SECRET", "s3cret")
     app = make_app(plugins=["tuned"], PLUGINS_FOLDER=str(folder))
-    client = _admin_client(app)
+    client = admin_client(app)
     assert "<p id=tuned>hi|s3cret</p>" in client.get("/").get_data(as_text=True)
     page = client.get("/admin/plugins/").get_data(as_text=True)
     start = page.index('id="plugin-tuned"')

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from hlsblog.caching import PLACEHOLDER
 from hlsblog.extensions import db
 from hlsblog.models import Post, User, utcnow
 from hlsblog.posts import permalink, save_post
-from hlsblog.testing import PASSWORD, csrf_token, submit_form
+from hlsblog.testing import PASSWORD, counting_queries, csrf_token, submit_form
 
 pytestmark = pytest.mark.plugins()
 
@@ -39,22 +37,6 @@ def publish(app, title, body="Some words.", **fields):
         save_post(post, categories=categories, tags=tags)
         with app.test_request_context():
             return permalink(post)
-
-
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def uncached_queries(app, url):

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from hlsblog.testing import PASSWORD, submit_form
+from hlsblog.testing import admin_client, submit_form
 
 pytestmark = pytest.mark.plugins("share")
 
@@ -98,21 +98,6 @@ def publish(app, title: str = "Shared post", slug: str = "shared-post") -> str:
         save_post(post, categories="News")
         with app.test_request_context():
             return permalink(post)
-
-
-def admin_client(app):
-    """A test client logged in as a freshly made admin."""
-    from hlsblog.extensions import db
-    from hlsblog.models import User
-
-    with app.app_context():
-        admin = User(username="admin", email="admin@example.org", role="admin")
-        admin.set_password(PASSWORD)
-        db.session.add(admin)
-        db.session.commit()
-    client = app.test_client()
-    submit_form(client, "/login", {"username": "admin", "password": PASSWORD})
-    return client
 
 
 def save_share_settings(client, **values: str):

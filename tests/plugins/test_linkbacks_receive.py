@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 import pytest
 import requests
 from linkbacks_support import (
-    Blogs,
     configure,
     discover_webmention,
     edit,
@@ -30,16 +29,6 @@ from hlsblog.settings import set_setting
 from hlsblog.testing import LiveServer
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
-
-
-@pytest.fixture
-def blogs(make_app, backend, tmp_path):
-    here = make_app(plugins=["trackback"])
-    there = make_app(plugins=["trackback"], **second_database(backend, tmp_path))
-    with LiveServer(here) as here_server, LiveServer(there) as there_server:
-        configure(here_server, allowed_hosts=["127.0.0.1"])
-        configure(there_server, send_pings=False)
-        yield Blogs(here_server, there_server)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from linkbacks_support import Blogs, configure, linkbacks, publish, second_database, wait_for
+from linkbacks_support import configure, linkbacks, publish, wait_for
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -173,16 +173,6 @@ def test_entity_bombs_external_entities_and_multicall_batches_are_refused(here):
     too_big = requests.post(endpoint, data=b"<methodCall>" + b" " * 70_000, timeout=5)
     assert "too large" in too_big.text
     assert linkbacks(here, here.post_id) == []
-
-
-@pytest.fixture
-def blogs(make_app, backend, tmp_path):
-    here = make_app(plugins=["trackback"])
-    there = make_app(plugins=["trackback"], **second_database(backend, tmp_path))
-    with LiveServer(here) as here_server, LiveServer(there) as there_server:
-        configure(here_server, allowed_hosts=["127.0.0.1"])
-        configure(there_server, send_pings=False)
-        yield Blogs(here_server, there_server)
 
 
 def test_a_source_that_does_not_link_back_is_refused(blogs):

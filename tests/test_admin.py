@@ -8,7 +8,7 @@ import pytest
 
 from hlsblog.extensions import db
 from hlsblog.models import Comment, Post, utcnow
-from hlsblog.testing import csrf_token, submit_form
+from hlsblog.testing import admin_client, csrf_token, html_elements, submit_form
 
 pytestmark = pytest.mark.plugins()
 
@@ -94,6 +94,39 @@ def test_write_publish_edit_and_delete_a_post(app, client, make_user, auth):
     assert "Fresh, edited" in client.get("/").get_data(as_text=True)
     submit_form(client, "/admin/posts/", {}, action=f"/admin/posts/{post_id}/delete")
     assert "Nothing here yet." in client.get("/").get_data(as_text=True)
+
+
+def _prefilled(html):
+    """What a browser would send from a form's text fields as they stand."""
+    return {
+        dict(attrs)["name"]: dict(attrs).get("value") or ""
+        for tag, attrs in html_elements(html)
+        if tag == "input" and dict(attrs).get("type") in ("text", "number", "email")
+    }
+
+
+def test_a_new_post_left_with_its_slug_field_as_shown_gets_an_address_from_its_title(app):
+    client = admin_client(app)
+    form = client.get("/admin/posts/new").get_data(as_text=True)
+    assert _prefilled(form)["slug"] == ""
+    for body in ("First", "Second"):
+        values = {**_prefilled(form), "title": "Hello world", "body": body}
+        submit_form(client, "/admin/posts/new", {**values, "status": "published", "save": "1"})
+    front = app.test_client().get("/").get_data(as_text=True)
+    assert "/hello-world/" in front and "/hello-world-2/" in front and "/none" not in front
+
+
+def test_no_admin_form_shows_an_empty_field_as_none(make_app, make_post, make_comment):
+    app = make_app()  # every plugin on: their settings forms too
+    post = make_post("Plain")
+    comment = make_comment(post["id"], "Hi")
+    client = admin_client(app)
+    pages = ["/admin/posts/new", f"/admin/posts/{post['id']}/", f"/admin/comments/{comment}/edit"]
+    pages += ["/admin/users/", "/admin/terms/", "/admin/settings", "/admin/plugins/"]
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        assert "None" not in _prefilled(html).values(), url
+        assert ">None</textarea>" not in html, url
 
 
 def test_a_post_with_no_title_and_no_text_is_refused_with_what_was_typed(client, make_user, auth):

@@ -5,6 +5,7 @@ their comments, attachments as links to their files, and old addresses. WordPres
 where the post came from WordPress; our own posts and comments get numbers above them. Post meta
 prefixed ``_hlsblog_`` carries what WordPress has no field for (Markdown source, old addresses),
 so a move from one hlsblog to another loses nothing; WordPress keeps it as hidden post meta.
+Names (users', terms', commenters') are HTML-escaped, the form WordPress stores them in.
 The file is produced piece by piece, so a large blog never sits in memory whole.
 """
 
@@ -26,6 +27,7 @@ from ..rendering import clean_post_html, markdown_to_html, split_more
 from ..settings import get_setting
 from .addresses import address_key, key_of_url
 from .items import FORMAT_META, MARKDOWN_META, OLD_URL_META
+from .names import stored
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BATCH = 200
@@ -112,9 +114,9 @@ def author(user: User) -> str:
         + tag("wp:author_id", user.id, raw=True)
         + tag("wp:author_login", user.username)
         + tag("wp:author_email", user.email)
-        + tag("wp:author_display_name", user.display_name or user.username)
-        + tag("wp:author_first_name", first)
-        + tag("wp:author_last_name", last)
+        + tag("wp:author_display_name", stored(user.display_name or user.username))
+        + tag("wp:author_first_name", stored(first))
+        + tag("wp:author_last_name", stored(last))
         + "</wp:author>\n"
     )
 
@@ -142,7 +144,7 @@ def category_entry(category: Category) -> str:
         + tag("wp:term_id", category.id, raw=True)
         + tag("wp:category_nicename", category.slug)
         + tag("wp:category_parent", category.parent.slug if category.parent else "")
-        + tag("wp:cat_name", category.name)
+        + tag("wp:cat_name", stored(category.name))
         + tag("wp:category_description", category.description)
         + "</wp:category>\n"
     )
@@ -154,7 +156,7 @@ def tag_entry(term: Tag) -> str:
         "\t<wp:tag>"
         + tag("wp:term_id", term.id, raw=True)
         + tag("wp:tag_slug", term.slug)
-        + tag("wp:tag_name", term.name)
+        + tag("wp:tag_name", stored(term.name))
         + "</wp:tag>\n"
     )
 
@@ -257,7 +259,7 @@ def terms_of(post: Post) -> list[str]:
     """The post's ``<category>`` elements, categories then tags."""
     return [
         f"<category domain={quoteattr(domain)} nicename={quoteattr(term.slug)}>"
-        f"{cdata(term.name)}</category>"
+        f"{cdata(stored(term.name))}</category>"
         for domain, terms in (("category", post.categories), ("post_tag", post.tags))
         for term in terms
     ]
@@ -300,7 +302,7 @@ def comment_entry(comment: Comment, ids: ExportIds, parent: Comment | None) -> s
     return (
         "<wp:comment>"
         + tag("wp:comment_id", ids.comment(comment), raw=True)
-        + tag("wp:comment_author", comment.author_name)
+        + tag("wp:comment_author", stored(comment.author_name))
         + tag("wp:comment_author_email", comment.author_email)
         + tag("wp:comment_author_url", comment.author_url)
         + tag("wp:comment_author_IP", comment.author_ip)

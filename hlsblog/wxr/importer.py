@@ -19,6 +19,7 @@ from ..models import Category, Tag, User
 from ..posts import slugify, unique_slug
 from ..settings import bump_generation
 from .items import ItemImporter
+from .names import clean_login
 from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, check_version
 from .report import ImportReport
 
@@ -77,7 +78,7 @@ class Importer:
     def handle(self, record: WxrAuthor | WxrTerm | WxrItem) -> None:
         """Import one record and count the outcome."""
         if isinstance(record, WxrAuthor):
-            self.run("authors", f"author {record.login!r}", lambda: self.author(record))
+            self.add_author(record)
         elif isinstance(record, WxrTerm):
             self.term(record)
         else:
@@ -105,9 +106,18 @@ class Importer:
             self.report.count(kind, outcome, reason)
         return True
 
+    def add_author(self, author: WxrAuthor) -> None:
+        """Import an author under its cleaned login; one with no usable login is skipped."""
+        login = login_of(author.login)
+        if not login:
+            self.report.count("authors", "skipped", f"no usable login in {author.login[:60]!r}")
+            return
+        author.login = login
+        self.run("authors", f"author {login!r}", lambda: self.author(author))
+
     def author(self, author: WxrAuthor) -> tuple[str, str]:
         """Map an author to the user with that login, or add one who can't log in yet."""
-        user = db.session.scalar(db.select(User).where(User.username == author.login[:60]))
+        user = db.session.scalar(db.select(User).where(User.username == author.login))
         outcome, reason = "skipped", "a user with that login is already here"
         if user is None:
             user = self._new_user(author)
@@ -120,7 +130,7 @@ class Importer:
     def _new_user(self, author: WxrAuthor) -> User:
         full_name = f"{author.first_name} {author.last_name}".strip()
         user = User(
-            username=author.login[:60],
+            username=author.login,
             display_name=(author.display_name or full_name or author.login)[:250],
             email=author.email[:100],
             role="author",
@@ -132,7 +142,7 @@ class Importer:
 
     def user_id(self, login: str) -> int | None:
         """The user an item's ``dc:creator`` names, added when the file had no entry for it."""
-        login = login.strip() or self._fallback_login()
+        login = login_of(login) or self._fallback_login()
         if login not in self.users_by_login:
             self.run("authors", f"author {login!r}", lambda: self.author(WxrAuthor(login=login)))
         return self.users_by_login.get(login)
@@ -208,6 +218,11 @@ class Importer:
             self.report.notes.append(
                 "Pages became draft posts (hlsblog has no pages): publish the ones you want."
             )
+
+
+def login_of(raw: str) -> str:
+    """The login an export's author name maps to, cleaned as WordPress's importer does."""
+    return clean_login(raw)[:60].strip()  # our usernames hold at most 60 characters
 
 
 def _is_below(category: Category, ancestor: Category) -> bool:

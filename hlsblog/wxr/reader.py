@@ -4,7 +4,8 @@ The file is untrusted: ``defusedxml`` refuses DTDs, entity declarations and exte
 before any of them is expanded. Each record (author, term, item) is turned into a small dataclass
 as soon as its closing tag is read, then its elements are cleared, so memory stays flat however
 large the export. The ``wp:`` namespace is recognised by shape (``…wordpress.org/export/X.Y/``),
-never by one fixed address, and elements of any other namespace are ignored.
+never by one fixed address, and elements of any other namespace are ignored. Names WordPress
+stores HTML-escaped (comment authors, term names, users' names) come out decoded once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
+
+from .names import shown
 
 _WP = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
 _EXCERPT = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
@@ -173,9 +176,9 @@ def _author(element: Element) -> WxrAuthor | None:
         login=login,
         wp_id=_number(f.get("wp:author_id", "")),
         email=f.get("wp:author_email", "").strip(),
-        display_name=f.get("wp:author_display_name", "").strip(),
-        first_name=f.get("wp:author_first_name", "").strip(),
-        last_name=f.get("wp:author_last_name", "").strip(),
+        display_name=shown(f.get("wp:author_display_name", "")).strip(),
+        first_name=shown(f.get("wp:author_first_name", "")).strip(),
+        last_name=shown(f.get("wp:author_last_name", "")).strip(),
     )
 
 
@@ -196,7 +199,7 @@ def _term(kind: str, element: Element) -> WxrTerm | None:
     return WxrTerm(
         taxonomy=taxonomy.strip(),
         slug=slug.strip(),
-        name=(name or slug).strip(),
+        name=shown(name or slug).strip(),
         wp_id=_number(f.get("wp:term_id", "")),
         parent=parent.strip(),
         description=(description or "").strip(),
@@ -208,7 +211,7 @@ def _comment(element: Element) -> WxrComment:
     return WxrComment(
         wp_id=_number(f.get("wp:comment_id", "")),
         content=f.get("wp:comment_content", ""),
-        author=f.get("wp:comment_author", "").strip(),
+        author=shown(f.get("wp:comment_author", "")).strip(),
         email=f.get("wp:comment_author_email", "").strip(),
         url=f.get("wp:comment_author_url", "").strip(),
         ip=f.get("wp:comment_author_IP", "").strip(),
@@ -249,7 +252,7 @@ def _item(element: Element) -> WxrItem:
         name = qname(child.tag)
         if name == "category":
             domain = child.get("domain", "category")
-            item.terms.append((domain, child.get("nicename", ""), _text(child).strip()))
+            item.terms.append((domain, child.get("nicename", ""), shown(_text(child)).strip()))
         elif name == "wp:postmeta":
             meta = _fields(child)
             if "wp:meta_key" in meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
@@ -60,7 +61,12 @@ def take(slug: str, fields: dict[str, str]) -> None:
         source, target, limits(f"verifying a ping from {client()['ip']}")
     )
     # The sender's own words win over what we read on its page.
-    excerpt = fields.get("excerpt", "").strip()[:1000] or verified.excerpt
-    verified.title = fields.get("title", "").strip()[:300] or verified.title
-    author = fields.get("blog_name", "").strip() or verified.title
+    excerpt = html_text(fields, "excerpt")[:1000] or verified.excerpt
+    verified.title = html_text(fields, "title")[:300] or verified.title
+    author = html_text(fields, "blog_name") or verified.title
     inbound.store(post, "trackback", verified, author, excerpt, **client())
+
+
+def html_text(fields: dict[str, str], name: str) -> str:
+    """A field as its blog showed it: senders (WordPress too) send ``Tom &amp; Jerry&#8217;s``."""
+    return html.unescape(fields.get(name, "")).strip()

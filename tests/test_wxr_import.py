@@ -1,4 +1,4 @@
-"""Moving in from WordPress, through the CLI: our own exports, and real ones where they are beside us.
+"""Moving in from WordPress, through the CLI: our exports, and real ones where they are beside us.
 
 ``tests/fixtures/wxr`` holds exports written for these tests (one of everything a move brings);
 the public exports from WordPress's own importer tests run too wherever ``../shared`` is present.
@@ -30,8 +30,14 @@ OURS: dict[str, dict[str, tuple[int, int]]] = {
         "pages": (1, 0),
         "comments": (1, 0),
     },
-    # https namespace; a fake author and a hijacked wp: prefix are ignored; a custom taxonomy is skipped.
-    "https-namespace.xml": {"authors": (1, 0), "categories": (1, 0), "posts": (1, 0), "other": (0, 1)},
+    # The https namespace; a fake author and a hijacked wp: prefix are ignored; a custom
+    # taxonomy is skipped.
+    "https-namespace.xml": {
+        "authors": (1, 0),
+        "categories": (1, 0),
+        "posts": (1, 0),
+        "other": (0, 1),
+    },
 }
 PUBLIC: dict[str, dict[str, tuple[int, int]]] = {
     "small-export.xml": {

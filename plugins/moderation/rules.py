@@ -18,7 +18,8 @@ from .settings import setting, words
 
 HONEYPOT = "moderation_hp"
 Rule = Callable[[Comment, CommentContext], Verdict | None]
-_URL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+# Stored HTML comes out of the sanitizer, which always writes attributes in double quotes.
+_LINK = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"', re.IGNORECASE)
 _FIELDS = {
     "author_name": "name",
     "author_email": "mail",
@@ -119,9 +120,13 @@ def moderation_words(comment: Comment, context: CommentContext) -> Verdict | Non
 
 
 def too_many_links(comment: Comment, context: CommentContext) -> Verdict | None:
-    """Hold a comment with the set number of links or more."""
+    """Hold a comment with the set number of links or more.
+
+    Counted as WordPress does, in the text as readers see it: each ``<a href>`` (an address
+    typed bare is made a link), never a quote's ``cite`` or an address in a code sample.
+    """
     limit = int(setting("max_links") or 0)
-    count = len(set(_URL.findall(comment.body_source or "")))
+    count = len(set(_LINK.findall(comment.body_html or "")))
     if limit <= 0 or count < limit:
         return None
     return Verdict("hold", f"{count} links (held at {limit} or more).", "links")

@@ -51,12 +51,45 @@ CASES = [
     (
         "two links",
         {},
-        {"comment": "See http://a.example/ and https://b.example/x"},
+        {"comment": "See http://a.example.com/ and https://b.example.org/x"},
         "returning",
         {},
         "pending",
         "links",
         "2 links (held at 2 or more)",
+    ),
+    (
+        "two anchors",
+        {},
+        {"comment": '<a href="http://a.example/">one</a> and <a href="http://b.example/">two</a>'},
+        "returning",
+        {},
+        "pending",
+        "links",
+        "2 links (held at 2 or more)",
+    ),
+    (
+        "a link and a quote's cite",
+        {},
+        {
+            "comment": '<a href="http://a.example/">Ben</a> wrote '
+            '<blockquote cite="http://a.example/post">Tea first.</blockquote>'
+        },
+        "returning",
+        {},
+        "approved",
+        "",
+        "",
+    ),
+    (
+        "addresses in a code sample",
+        {},
+        {"comment": "Try <code>curl http://a.example/ http://b.example/</code> at home."},
+        "returning",
+        {},
+        "approved",
+        "",
+        "",
     ),
     (
         "moderation word in text",

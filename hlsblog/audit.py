@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_login import current_user
 
 from .extensions import db
@@ -10,7 +10,7 @@ from .models import AuditEntry
 
 
 def record(action: str, target: str = "", detail: str = "") -> None:
-    """Store one admin action by the current user, committed at once."""
+    """Store one admin action by the current user (none for a command), committed at once."""
     user = current_user if current_user and current_user.is_authenticated else None
     db.session.add(
         AuditEntry(
@@ -19,7 +19,7 @@ def record(action: str, target: str = "", detail: str = "") -> None:
             action=action[:60],
             target=target[:500],
             detail=detail[:2000],
-            ip=(request.remote_addr or "")[:100],
+            ip=(request.remote_addr or "")[:100] if has_request_context() else "",  # a command
         )
     )
     db.session.commit()

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "PLUGINS": None,  # None: the set in the database; a string pins it (comma-separated)
     "PLUGIN_RECHECK_SECONDS": 1.0,
     "SCHEDULE_CHECK_SECONDS": 60.0,
+    "EMPTY_TRASH_DAYS": 30,  # days a post waits in the Trash before it is deleted for good
     "PAGE_CACHE_SIZE": 256,  # whole pages kept per worker for anonymous readers; 0: off
     "HTTPS": False,
     "PROXY_COUNT": 0,

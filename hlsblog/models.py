@@ -83,7 +83,10 @@ class Post(db.Model):  # type: ignore[name-defined]
     excerpt: Mapped[str] = mapped_column(Text, default="")
     source_format: Mapped[str] = mapped_column(String(20), default="markdown")
     render_version: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|published|trash
+    # In the Trash: since when (emptied after EMPTY_TRASH_DAYS), and the status to restore.
+    trashed_at: Mapped[datetime | None] = mapped_column(default=None)
+    trashed_from: Mapped[str] = mapped_column(String(20), default="", server_default="")
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

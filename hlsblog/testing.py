@@ -224,6 +224,14 @@ class Auth:
         return submit_form(self.client, "/admin/", {}, action="/logout")
 
 
+def log_in_browser(page: Any, base_url: str, next_path: str = "/admin/") -> None:
+    """Log a Playwright tab in as ``admin`` through the real login form."""
+    page.goto(f"{base_url}/login?next={next_path}")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
 @pytest.fixture
 def auth(client: FlaskClient) -> Auth:
     """Log in as ``admin`` (made by ``make_user``) with ``auth.login()``."""

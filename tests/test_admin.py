@@ -57,7 +57,7 @@ def test_admin_pages_need_a_login(client):
         assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
 
 
-def test_write_publish_edit_and_delete_a_post(app, client, make_user, auth):
+def test_write_publish_edit_and_trash_a_post(app, client, make_user, auth):
     make_user()
     auth.login()
     response = submit_form(
@@ -92,7 +92,7 @@ def test_write_publish_edit_and_delete_a_post(app, client, make_user, auth):
         },
     )
     assert "Fresh, edited" in client.get("/").get_data(as_text=True)
-    submit_form(client, "/admin/posts/", {}, action=f"/admin/posts/{post_id}/delete")
+    submit_form(client, "/admin/posts/", {}, action=f"/admin/posts/{post_id}/trash")
     assert "Nothing here yet." in client.get("/").get_data(as_text=True)
 
 
@@ -258,6 +258,7 @@ def test_every_admin_form_refuses_a_missing_csrf_token(app, client, make_user, a
     token = csrf_token(client, "/admin/")
     for url in [
         "/admin/posts/new",
+        f"/admin/posts/{post['id']}/trash",
         f"/admin/posts/{post['id']}/delete",
         "/admin/settings",
         "/admin/users/",

@@ -57,4 +57,4 @@ def dashboard() -> Any:
     )
 
 
-from . import audit, comments, plugins, posts, settings, users, wxr  # noqa: E402,F401
+from . import audit, comments, plugins, posts, settings, terms, users, wxr  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Writing posts: list, new, edit with a Markdown preview, delete; categories and tags."""
+"""Writing posts: list, new, edit with a Markdown preview; the Trash, restore, delete."""
 
 from __future__ import annotations
 
@@ -10,19 +10,44 @@ from flask_login import current_user
 from ..audit import record
 from ..dates import local, to_utc
 from ..extensions import db
-from ..models import Category, Post, Tag
+from ..models import Post
 from ..posts import parse_local_datetime, permalink, render_post, save_post
-from ..settings import bump_generation, get_setting
-from . import admin_required, bp, may_edit
+from ..settings import get_setting
+from ..trash import TRASH, delete_post, empty_trash, restore_post, trash_days, trash_post
+from . import bp, may_edit
+
+
+def _own(query: Any) -> Any:
+    """``query`` narrowed to the posts the current user may edit."""
+    return query if current_user.is_admin else query.where(Post.author_id == current_user.id)
 
 
 @bp.route("/posts/")
 def posts() -> Any:
-    """Every post the user may edit, newest first."""
-    query = db.select(Post).order_by(Post.created_at.desc())
-    if not current_user.is_admin:
-        query = query.where(Post.author_id == current_user.id)
-    return render_template("admin/posts.html", posts=db.session.scalars(query).all())
+    """Every post the user may edit, newest first; ``?status=trash`` shows the Trash."""
+    if current_user.is_admin:
+        _empty_old_trash()
+    in_trash = request.args.get("status") == TRASH
+    chosen = (Post.status == TRASH) if in_trash else (Post.status != TRASH)
+    query = _own(db.select(Post).where(chosen)).order_by(Post.created_at.desc())
+    counts = {
+        name: db.session.scalar(_own(db.select(db.func.count(Post.id)).where(where)))
+        for name, where in (("all", Post.status != TRASH), (TRASH, Post.status == TRASH))
+    }
+    return render_template(
+        "admin/posts.html",
+        posts=db.session.scalars(query).all(),
+        in_trash=in_trash,
+        counts=counts,
+        trash_days=trash_days(),
+    )
+
+
+def _empty_old_trash() -> None:
+    """Delete what has waited its days in the Trash: no cron needed."""
+    titles = empty_trash()
+    if titles:
+        record("trash emptied", ", ".join(titles), f"in the Trash over {trash_days()} days")
 
 
 def _form_values(post: Post) -> dict[str, Any]:
@@ -109,43 +134,52 @@ def new_post() -> Any:
 @bp.route("/posts/<int:post_id>/", methods=["GET", "POST"])
 def edit_post(post_id: int) -> Any:
     """Edit a post; "Preview" shows the rendered Markdown without saving."""
-    post = db.get_or_404(Post, post_id)
-    if not may_edit(post):
-        abort(403)
+    post = _editable(post_id)
+    if post.status == TRASH:
+        flash(f"“{post.title}” is in the Trash. Restore it to edit it.", "error")
+        return redirect(url_for("admin.posts", status=TRASH))
     return _edit(post, is_new=False)
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
-def delete_post(post_id: int) -> Any:
-    """Delete a post and its comments."""
+def _editable(post_id: int) -> Post:
+    """The post, if it exists and the current user may change it."""
     post = db.get_or_404(Post, post_id)
     if not may_edit(post):
         abort(403)
-    db.session.delete(post)
-    bump_generation()
-    db.session.commit()
-    record("post deleted", post.title, f"id {post_id}")
-    flash(f"Deleted “{post.title}”.", "info")
+    return post
+
+
+@bp.route("/posts/<int:post_id>/trash", methods=["POST"])
+def trash(post_id: int) -> Any:
+    """Move a post to the Trash: off the blog, restorable until the Trash is emptied."""
+    post = _editable(post_id)
+    trash_post(post)
+    record("post trashed", post.title, f"id {post_id}; was {post.trashed_from}")
+    flash(f"“{post.title}” moved to the Trash.", "info")
     return redirect(url_for("admin.posts"))
 
 
-@bp.route("/terms/", methods=["GET", "POST"])
-@admin_required
-def terms() -> Any:
-    """Categories and tags: see them with their post counts, rename or delete."""
-    if request.method == "POST":
-        model: Any = Category if request.form.get("kind") == "category" else Tag
-        term = db.get_or_404(model, int(request.form.get("id", "0") or 0))
-        if request.form.get("action") == "delete":
-            db.session.delete(term)
-        elif request.form.get("name", "").strip():
-            term.name = request.form["name"].strip()[:200]
-        bump_generation()
-        db.session.commit()
-        return redirect(url_for("admin.terms"))
-    categories = db.session.scalars(db.select(Category).order_by(Category.name)).all()
-    tags = db.session.scalars(db.select(Tag).order_by(Tag.name)).all()
-    return render_template("admin/terms.html", categories=categories, tags=tags)
+@bp.route("/posts/<int:post_id>/restore", methods=["POST"])
+def restore(post_id: int) -> Any:
+    """Bring a post back from the Trash, with its comments, at its old address."""
+    post = _editable(post_id)
+    restore_post(post)
+    record("post restored", post.title, f"id {post_id}; now {post.display_status}")
+    flash(f"“{post.title}” restored.", "info")
+    return redirect(url_for("admin.posts", status=TRASH))
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+def delete(post_id: int) -> Any:
+    """Delete a post from the Trash for good, with its comments."""
+    post = _editable(post_id)
+    if post.status != TRASH:
+        abort(409, description="Move it to the Trash first: only the Trash deletes for good.")
+    title = post.title
+    delete_post(post)
+    record("post deleted permanently", title, f"id {post_id}")
+    flash(f"“{title}” deleted permanently.", "info")
+    return redirect(url_for("admin.posts", status=TRASH))
 
 
 @bp.app_template_global()

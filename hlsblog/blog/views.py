@@ -169,8 +169,11 @@ def _find_post(year: int, month: str, day: str, slug: str) -> Post:
 
 
 def _may_preview(post: Post) -> bool:
-    return current_user.is_authenticated and (
-        current_user.is_admin or current_user.id == post.author_id
+    # A post in the Trash is gone for everyone, its author too, until it is restored.
+    return (
+        post.status != "trash"
+        and current_user.is_authenticated
+        and (current_user.is_admin or current_user.id == post.author_id)
     )
 
 

@@ -17,6 +17,7 @@ from .plugins import current_host, implemented_hooks, set_enabled
 
 users_cli = AppGroup("users", help="Manage the people who write.")
 plugins_cli = AppGroup("plugins", help="List, enable and disable plugins.")
+trash_cli = AppGroup("trash", help="The posts' Trash.")
 
 
 @click.command("init-db")
@@ -129,6 +130,21 @@ def rerender_command() -> None:
     click.echo("Rendered every post and comment again.")
 
 
+@trash_cli.command("empty")
+def trash_empty_command() -> None:
+    """Delete for good the posts in the Trash for more than EMPTY_TRASH_DAYS (default 30)."""
+    from .audit import record
+    from .trash import empty_trash, trash_days
+
+    titles = empty_trash()
+    if titles:
+        record("trash emptied", ", ".join(titles), "by the `trash empty` command")
+    noun = "post" if len(titles) == 1 else "posts"
+    click.echo(
+        f"Deleted {len(titles)} {noun} from the Trash (in it for more than {trash_days()} days)."
+    )
+
+
 @click.command("hooks-doc")
 @with_appcontext
 @click.option("--output", default="docs/hooks.md", show_default=True)
@@ -200,5 +216,6 @@ def init_app(app: Flask) -> None:
         export_wxr_command,
         users_cli,
         plugins_cli,
+        trash_cli,
     ):
         app.cli.add_command(command)

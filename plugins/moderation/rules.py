@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from hlsblog import CommentContext, Verdict, db
 from hlsblog.models import Comment, Post, utcnow
@@ -67,22 +68,53 @@ def duplicate(comment: Comment, context: CommentContext) -> Verdict | None:
 
 
 def flood(comment: Comment, context: CommentContext) -> Verdict | None:
-    """Refuse a second comment from one IP or mail address within a few seconds."""
+    """Refuse what comes too soon after the last: see ``_comment_flood`` and ``_ping_flood``."""
     seconds = int(setting("flood_seconds") or 0)
+    if seconds <= 0:
+        return None
+    since = utcnow() - timedelta(seconds=seconds)
+    if comment.kind == "comment":
+        return _comment_flood(comment, context, since, seconds)
+    return _ping_flood(comment, context, since, seconds)
+
+
+def _comment_flood(
+    comment: Comment, context: CommentContext, since: datetime, seconds: int
+) -> Verdict | None:
+    # A person at the form: a second comment from one IP or mail address, on any post.
     ip = context.ip or comment.author_ip
     who = [Comment.author_ip == ip] if ip else []
     who += [Comment.author_email == comment.author_email] if comment.author_email else []
-    if seconds <= 0 or not who:
-        return None
-    since = utcnow() - timedelta(seconds=seconds)
-    query = db.select(Comment.id).where(Comment.created_at >= since, db.or_(*who))
-    if db.session.scalar(query.limit(1)) is None:
+    if not who or not _any_since(since, Comment.kind == "comment", db.or_(*who)):
         return None
     reason = (
         f"You are posting comments too quickly. Please wait {seconds} seconds and send it "
         "again: your text is still in the form."
     )
     return Verdict("reject", reason, "flood", 429)
+
+
+def _ping_flood(
+    comment: Comment, context: CommentContext, since: datetime, seconds: int
+) -> Verdict | None:
+    # A blog pings every post it links to at once, and WordPress never retries: only a
+    # second ping to the same post from the same address is a flood, never pings to others.
+    ip = context.ip or comment.author_ip
+    same_post = Comment.post_id == context.post.id
+    if not ip or not _any_since(
+        since, Comment.kind != "comment", same_post, Comment.author_ip == ip
+    ):
+        return None
+    reason = (
+        f"Pinging this post too quickly: another ping from your address reached it within "
+        f"{seconds} seconds. Please send this one again later."
+    )
+    return Verdict("reject", reason, "flood", 429)
+
+
+def _any_since(since: datetime, *conditions: Any) -> bool:
+    query = db.select(Comment.id).where(Comment.created_at >= since, *conditions)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def honeypot(comment: Comment, context: CommentContext) -> Verdict | None:

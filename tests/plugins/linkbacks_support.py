@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from hlsblog.settings import bump_generation, set_setting
 from hlsblog.testing import PASSWORD, LiveServer, postgres_url
 
 OTHER_SCHEMA = "linkback_other_blog"
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -107,6 +109,49 @@ def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
         if result or time.monotonic() > deadline:
             return result
         time.sleep(0.1)
+
+
+class Blogger:
+    """Someone using the other blog's admin in a browser-like session."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.submit("/login", {"username": "admin", "password": PASSWORD})
+
+    def submit(self, page: str, data: dict, action: str | None = None) -> requests.Response:
+        token = _TOKEN.search(self.session.get(self.base + page, timeout=5).text).group(1)
+        url = self.base + (action or page)
+        return self.session.post(url, data={"csrf_token": token, **data}, timeout=10)
+
+    def write(self, title: str, body: str, page: str = "/admin/posts/new") -> str:
+        fields = {
+            "title": title,
+            "body": body,
+            "status": "published",
+            "categories": "News",
+            "comments_open": "1",
+            "pings_open": "1",
+            "save": "1",
+        }
+        return self.submit(page, fields).url
+
+    def linkbacks_row(self, target: str) -> str:
+        page = self.session.get(self.base + "/admin/linkbacks/", timeout=5).text
+        rows = [row for row in page.split("<tr")[1:] if f'href="{target}"' in row]
+        return rows[0] if rows else ""
+
+
+def settled(blogger: Blogger, target: str) -> str:
+    """The admin's row for a link, once its ping is no longer pending or retrying."""
+
+    def row() -> str:
+        found = blogger.linkbacks_row(target)
+        return (
+            found if found and not re.search(r"<strong>(pending|retrying)</strong>", found) else ""
+        )
+
+    return wait_for(row)
 
 
 class _RelLinks(HTMLParser):

@@ -6,25 +6,25 @@ receiving blog takes one protocol at a time, so each protocol is sent and verifi
 
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 import pytest
 import requests
 from linkbacks_support import (
+    Blogger,
     Blogs,
     add_admin,
     configure,
     linkbacks,
     publish,
     second_database,
+    settled,
     wait_for,
 )
 
 from hlsblog.testing import PASSWORD, LiveServer, submit_form
 
 KIND_LABEL = {"webmention": "Webmention", "pingback": "Pingback", "trackback": "Trackback"}
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -38,49 +38,6 @@ def blogs(make_app, backend, tmp_path):
         configure(there_server, allowed_hosts=["127.0.0.1"])
         add_admin(there_server)
         yield Blogs(here_server, there_server)
-
-
-class Blogger:
-    """Someone using the other blog's admin in a browser-like session."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.session = requests.Session()
-        self.submit("/login", {"username": "admin", "password": PASSWORD})
-
-    def submit(self, page: str, data: dict, action: str | None = None) -> requests.Response:
-        token = _TOKEN.search(self.session.get(self.base + page, timeout=5).text).group(1)
-        url = self.base + (action or page)
-        return self.session.post(url, data={"csrf_token": token, **data}, timeout=10)
-
-    def write(self, title: str, body: str, page: str = "/admin/posts/new") -> str:
-        fields = {
-            "title": title,
-            "body": body,
-            "status": "published",
-            "categories": "News",
-            "comments_open": "1",
-            "pings_open": "1",
-            "save": "1",
-        }
-        return self.submit(page, fields).url
-
-    def linkbacks_row(self, target: str) -> str:
-        page = self.session.get(self.base + "/admin/linkbacks/", timeout=5).text
-        rows = [row for row in page.split("<tr")[1:] if f'href="{target}"' in row]
-        return rows[0] if rows else ""
-
-
-def settled(blogger: Blogger, target: str) -> str:
-    """The admin's row for a link, once its ping is no longer pending or retrying."""
-
-    def row() -> str:
-        found = blogger.linkbacks_row(target)
-        return (
-            found if found and not re.search(r"<strong>(pending|retrying)</strong>", found) else ""
-        )
-
-    return wait_for(row)
 
 
 @pytest.mark.parametrize("protocol", ["webmention", "pingback", "trackback"])

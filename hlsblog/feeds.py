@@ -26,7 +26,7 @@ from .settings import get_setting
 
 _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 EXCERPT_WORDS = 55  # as many words as WordPress's automatic excerpt
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the date of a feed with nothing in it yet
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # only for a blog with no post and no user at all
 SCOPES = ("site", "category", "tag", "author", "comments", "post")
 
 
@@ -58,7 +58,7 @@ class Feed:
     description: str
     link: str  # the page the feed follows
     entries: tuple[FeedEntry, ...]
-    updated: datetime  # the newest date of any entry (NEVER when empty)
+    updated: datetime  # the newest date of any entry; when empty, of what the feed follows
     fresh_until: datetime | None = None  # a scheduled post goes public then: build again
 
 
@@ -90,6 +90,22 @@ def _blog_title(part: str = "") -> str:
 
 def _aware(dt: datetime | None) -> datetime:
     return dt.replace(tzinfo=UTC) if dt else NEVER
+
+
+def last_change() -> datetime:
+    """When readers last saw the blog change: its newest public post's date, else its start.
+
+    An empty feed is dated by this, as WordPress dates one by its last modified post, instead
+    of 1 January 1970, which feed validators and readers take for a broken date.
+    """
+    posts = public_posts().order_by(None).subquery()
+    newest = db.session.execute(
+        db.select(db.func.max(posts.c.published_at), db.func.max(posts.c.updated_at))
+    ).one()
+    if newest[0] is not None:
+        return max(_aware(when) for when in newest if when is not None)
+    began = db.session.scalar(db.select(db.func.min(User.created_at)))
+    return _aware(began)
 
 
 def next_publication() -> datetime | None:
@@ -132,7 +148,7 @@ def _posts_feed(scope: str, query: Any, part: str, link: str, limit: int, full: 
         description=str(get_setting("tagline") or ""),
         link=link,
         entries=entries,
-        updated=max((e.updated for e in entries), default=NEVER),
+        updated=max((e.updated for e in entries), default=None) or last_change(),
         fresh_until=next_publication(),
     )
 
@@ -195,7 +211,8 @@ def _approved_comments() -> Any:
 def recent_comments(limit: int = 10) -> Feed:
     """The newest approved comments on any public post."""
     comments = db.session.scalars(_approved_comments().limit(max(1, limit))).all()
-    return _comments_feed("comments", comments, _blog_title("Comments"), _home(), single=False)
+    title = _blog_title("Comments")
+    return _comments_feed("comments", comments, title, _home(), None, single=False)
 
 
 def post_comments(slug: str, limit: int = 10) -> Feed | None:
@@ -207,11 +224,16 @@ def post_comments(slug: str, limit: int = 10) -> Feed | None:
     query = _approved_comments().where(Comment.post_id == post.id)
     comments = db.session.scalars(query.limit(max(1, limit))).all()
     title = _blog_title(f"Comments on {post.title or '(no title)'}")
-    return _comments_feed("post", comments, title, permalink(post, external=True), single=True)
+    link = permalink(post, external=True)
+    return _comments_feed("post", comments, title, link, post, single=True)
 
 
-def _comments_feed(scope: str, comments: Any, title: str, link: str, single: bool) -> Feed:
+def _comments_feed(
+    scope: str, comments: Any, title: str, link: str, post: Post | None, single: bool
+) -> Feed:
     entries = tuple(comment_entry(c, single) for c in comments)
+    # No comment yet: the post's own last change dates its feed, else the blog's.
+    quiet = max(_aware(post.published_at), _aware(post.updated_at)) if post else None
     return Feed(
         kind="comments",
         scope=scope,
@@ -219,7 +241,7 @@ def _comments_feed(scope: str, comments: Any, title: str, link: str, single: boo
         description=str(get_setting("tagline") or ""),
         link=link,
         entries=entries,
-        updated=max((e.updated for e in entries), default=NEVER),
+        updated=max((e.updated for e in entries), default=None) or quiet or last_change(),
         fresh_until=next_publication(),
     )
 

@@ -53,14 +53,26 @@ def _entry(out: XmlWriter, entry: FeedEntry, is_post: bool, authority: str) -> N
     out.leaf("published", rfc3339(entry.published))
     for name in entry.categories:
         out.leaf("category", attrs={"term": name})
-    out.leaf("summary", entry.summary_html, {"type": "html"})
-    if entry.content_html and is_post:
+    has_content = is_post and bool(entry.content_html.strip())
+    _summary(out, entry, has_content)
+    if has_content:
         out.leaf("content", entry.content_html, {"type": "html"})
     if is_post:
         replies = {"rel": "replies", "type": MIMETYPE, "href": f"{entry.post_link}feed/atom/"}
         out.leaf("link", attrs={**replies, "thr:count": entry.comment_count or 0})
         out.leaf("thr:total", entry.comment_count or 0)
     out.close("entry")
+
+
+def _summary(out: XmlWriter, entry: FeedEntry, has_content: bool) -> None:
+    """The summary, never blank: RFC 4287 advises text in every entry, and validators warn.
+
+    An entry with neither summary nor content (a post with no text) is summed up by its title.
+    """
+    if entry.summary_html.strip():
+        out.leaf("summary", entry.summary_html, {"type": "html"})
+    elif not has_content:
+        out.leaf("summary", entry.title, {"type": "text"})
 
 
 def _author(out: XmlWriter, entry: FeedEntry) -> None:

@@ -63,8 +63,9 @@ def _item(out: XmlWriter, entry: FeedEntry, is_post: bool) -> None:
     for name in entry.categories:
         out.text_leaf("category", _text(name))
     out.leaf("guid", entry.link, {"isPermaLink": "true"})
-    out.leaf("description", entry.summary_html)
-    if entry.content_html and is_post:
+    if entry.summary_html.strip():  # an item may have a title alone; never a blank text
+        out.leaf("description", entry.summary_html)
+    if entry.content_html.strip() and is_post:
         out.leaf("content:encoded", entry.content_html)
     if is_post:
         out.leaf("comments", f"{entry.post_link}#comments")

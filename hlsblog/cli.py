@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -121,13 +123,24 @@ def rerender_command() -> None:
     """Render every post and comment again (after a sanitizer policy change)."""
     from .comments import render_comment
     from .posts import render_post
+    from .settings import bump_generation
 
-    for post in db.session.scalars(db.select(Post)):
-        render_post(post)
-    for comment in db.session.scalars(db.select(Comment)):
-        render_comment(comment)
+    posts = _rerender(db.select(Post), render_post, "body_html", "teaser_html")
+    comments = _rerender(db.select(Comment), render_comment, "body_html")
+    if posts or comments:
+        bump_generation()  # so every worker's cached pages and ETags show the new HTML
     db.session.commit()
-    click.echo("Rendered every post and comment again.")
+    click.echo(f"Rendered everything again. Changed: {posts} post(s), {comments} comment(s).")
+
+
+def _rerender(query: Any, render: Callable[[Any], None], *columns: str) -> int:
+    """Render each row of ``query`` again from its source; how many now read differently."""
+    changed = 0
+    for row in db.session.scalars(query):
+        before = [getattr(row, column) for column in columns]
+        render(row)
+        changed += before != [getattr(row, column) for column in columns]
+    return changed
 
 
 @trash_cli.command("empty")

@@ -19,7 +19,13 @@ from .database import serialized_write
 from .extensions import db
 from .models import Comment, Post, utcnow
 from .plugins import current_host
-from .rendering import POLICY_VERSION, clean_comment_html, comment_text_to_html, plain_text_to_html
+from .rendering import (
+    POLICY_VERSION,
+    clean_comment_html,
+    comment_text_to_html,
+    ping_text_to_html,
+    ping_title,
+)
 from .settings import bump_generation, get_setting
 
 LIMITS = {"author": 245, "email": 100, "url": 200, "comment": 65525}
@@ -160,17 +166,11 @@ def render_comment(comment: Comment, title: str = "") -> None:
     if comment.kind == "comment":
         html = comment_text_to_html(comment.body_source)
     else:
-        html = plain_text_to_html(comment.body_source)
-        if title:
-            html = (
-                plain_text_to_html(title)
-                .replace("<p>", "<p><strong>", 1)
-                .replace("</p>", "</strong></p>", 1)
-                + "\n"
-                + html
-            )
-    html = current_host().filter("filter_comment_html", "html", html, comment=comment)
-    comment.body_html = clean_comment_html(html)
+        title = title or ping_title(comment.body_html or "")  # rendering again keeps the title
+        html = ping_text_to_html(comment.body_source, title)
+    filtered = current_host().filter("filter_comment_html", "html", html, comment=comment)
+    # The reader's text has passed the policy once; only what a plugin changed passes again.
+    comment.body_html = html if filtered == html else clean_comment_html(filtered)
     comment.render_version = POLICY_VERSION
 
 

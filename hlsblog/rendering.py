@@ -7,16 +7,20 @@ comments. Templates never call these; they show the stored ``*_html`` columns.
 from __future__ import annotations
 
 import re
-from html import escape
+import threading
+from collections.abc import Iterator
+from functools import partial
+from html import escape, unescape
 from typing import Any
 
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
+from bleach.sanitizer import Cleaner
 from markupsafe import Markup
 
 # Bump when a policy changes; `flask --app app rerender` brings stored HTML up to date.
-POLICY_VERSION = 1
+POLICY_VERSION = 2  # 2: entities inside <code> escaped once, not twice
 
 COMMENT_ATTRIBUTES: dict[str, list[str]] = {
     "a": ["href", "title"],
@@ -141,25 +145,40 @@ def _reader_link(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
     return attrs
 
 
-_linker = Linker(
-    callbacks=[_reader_link],
-    skip_tags={"code"},
-    parse_email=False,
-    recognized_tags=COMMENT_TAGS | set(_STRUCTURE),
-)
+class _LinkifyAfterSanitizing(LinkifyFilter):
+    """bleach's linker as a filter that runs after the sanitizer, in the same pass."""
+
+    def extract_entities(self, token: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        # The sanitizer has already made every entity a token of its own; reading entities
+        # again would take a reader's escaped `&amp;lt;` for `&lt;`.
+        yield token
+
+
+_linker = partial(_LinkifyAfterSanitizing, callbacks=[_reader_link], skip_tags={"code"})
+_per_thread = threading.local()
+
+
+def _comment_cleaner() -> Cleaner:
+    # One pass, the linker a filter of the sanitizer (as bleach's docs advise): linking cleaned
+    # HTML afterwards escaped every entity inside a skipped <code> again, so a reader's
+    # `&lt;b&gt;` showed as `&amp;lt;b&amp;gt;`. Now cleaning stored HTML again changes nothing.
+    # A Cleaner keeps parser state, so each serving thread has its own.
+    cleaner = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _per_thread.cleaner = Cleaner(
+            tags=COMMENT_TAGS | set(_STRUCTURE),
+            attributes={**COMMENT_ATTRIBUTES, **_STRUCTURE},
+            protocols=COMMENT_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_linker],
+        )
+    return cleaner
 
 
 def clean_comment_html(html: str) -> str:
     """Apply the comment policy: the reader allowlist, and nofollow ugc on every link."""
-    cleaned = bleach.clean(
-        html,
-        tags=COMMENT_TAGS | set(_STRUCTURE),
-        attributes={**COMMENT_ATTRIBUTES, **_STRUCTURE},
-        protocols=COMMENT_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-    )
-    return _modernize(_linker.linkify(cleaned))
+    return _modernize(_comment_cleaner().clean(html))
 
 
 def comment_text_to_html(text: str) -> str:
@@ -167,9 +186,21 @@ def comment_text_to_html(text: str) -> str:
     return clean_comment_html(autop(text))
 
 
-def plain_text_to_html(text: str) -> str:
-    """Text that may hold no markup at all (ping excerpts), as safe paragraphs."""
-    return clean_comment_html(autop(escape(text, quote=False)))
+def ping_text_to_html(text: str, title: str = "") -> str:
+    """A ping's excerpt as safe paragraphs, the title of the page that sent it first, bold."""
+    title = " ".join(title.split())
+    heading = f"<p><strong>{escape(title, quote=False)}</strong></p>\n" if title else ""
+    return clean_comment_html(heading + autop(escape(text, quote=False)))
+
+
+_PING_TITLE = re.compile(r"<p><strong>([^<]*)</strong></p>\n")
+
+
+def ping_title(html: str) -> str:
+    """The title :func:`ping_text_to_html` put first in ``html``, as text ("" when none)."""
+    # The title is kept nowhere else, so rendering a ping again reads it back from here.
+    match = _PING_TITLE.match(html)
+    return unescape(match.group(1)) if match else ""
 
 
 def autop(text: str) -> str:

@@ -193,14 +193,15 @@ def ping_text_to_html(text: str, title: str = "") -> str:
     return clean_comment_html(heading + autop(escape(text, quote=False)))
 
 
-_PING_TITLE = re.compile(r"<p><strong>([^<]*)</strong></p>\n")
+# The title is escaped text (perhaps made a link), so its first </strong></p> is its end.
+_PING_TITLE = re.compile(r"<p><strong>(.*?)</strong></p>\n", re.DOTALL)
 
 
 def ping_title(html: str) -> str:
     """The title :func:`ping_text_to_html` put first in ``html``, as text ("" when none)."""
     # The title is kept nowhere else, so rendering a ping again reads it back from here.
     match = _PING_TITLE.match(html)
-    return unescape(match.group(1)) if match else ""
+    return unescape(strip_tags(match.group(1))) if match else ""
 
 
 def autop(text: str) -> str:

@@ -227,3 +227,12 @@ def _modernize(html: str) -> str:
 def strip_tags(html: str) -> str:
     """Text of some HTML, for excerpts, titles and search snippets."""
     return bleach.clean(html, tags=set(), strip=True, strip_comments=True)
+
+
+def plain_text(html: str) -> str:
+    """Text of some HTML as a reader sees it: tags gone, entities decoded once.
+
+    For places that escape on output or send text on (a template's attribute, a form field,
+    a stored ping's text); :func:`strip_tags` keeps it escaped, for HTML like feed excerpts.
+    """
+    return unescape(strip_tags(html))

@@ -19,7 +19,7 @@ from hlsblog.rendering import (
     ping_text_to_html,
     ping_title,
 )
-from hlsblog.testing import submit_form
+from hlsblog.testing import html_elements, submit_form
 
 pytestmark = pytest.mark.plugins()
 
@@ -168,3 +168,25 @@ def test_the_public_xss_corpus_is_cleaned_once_for_good():
     for text in json.loads(public_corpus("xss/payloads.json").read_text()):
         html = comment_text_to_html(text)
         assert clean_comment_html(html) == html, text
+
+
+def meta_description(page_html: str) -> str | None:
+    """The page's ``<meta name="description">`` as a browser (and a search engine) reads it."""
+    for tag, attrs in html_elements(page_html):
+        values = dict(attrs)
+        if tag == "meta" and values.get("name") == "description":
+            return values.get("content")
+    return None
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("Write <em>bold</em> & <b>more</b>", "Write bold & more"),
+        ("Use `&lt;b&gt;` for bold", "Use &lt;b&gt; for bold"),  # a code sample, as read
+    ],
+)
+def test_a_posts_description_reads_as_its_text(client, make_post, body, shown):
+    post = make_post("Markup", body=body)
+    page = client.get(post["url"]).get_data(as_text=True)
+    assert meta_description(page) == shown

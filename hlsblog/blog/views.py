@@ -17,7 +17,7 @@ from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User
 from ..posts import permalink, public_posts
-from ..rendering import strip_tags
+from ..rendering import plain_text
 from ..wxr.addresses import new_address
 from . import bp, indexes  # noqa: F401  (indexes: declared with the tables)
 from .listing import paginate
@@ -207,7 +207,7 @@ def render_post(
         error=error,
         reply_to=str(reply_to) if str(reply_to).isdigit() else "",
         page_kind="single",
-        description=strip_tags(post.excerpt or post.teaser_html or post.body_html)[:200],
+        description=plain_text(post.excerpt or post.teaser_html or post.body_html)[:200],
     )
     return html, status
 

@@ -71,6 +71,7 @@ def schedule(post: Post, updated: bool = False) -> None:
     if updated:
         links = _worth_pinging_again(post.id, links)
     if links:
+        # HTML text, not plain: WordPress sends it so and receivers (ours too) decode it once.
         excerpt = strip_tags(post.excerpt or post.teaser_html or post.body_html)[:250]
         outgoing = Outgoing(post.id, source, post.title, excerpt, str(get_setting("title")))
         jobs.start(send_all, outgoing, links)

@@ -6,6 +6,7 @@ receiving blog takes one protocol at a time, so each protocol is sent and verifi
 
 from __future__ import annotations
 
+import html
 from types import SimpleNamespace
 
 import pytest
@@ -124,3 +125,20 @@ def test_the_blogger_chooses_what_is_taken_on_the_plugins_page(make_app):
         follow_redirects=True,
     )
     assert "unknown choice smoke signals" in wrong.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("Write <em>bold</em> & <b>more</b>", "Write bold & more"),
+        ("Write `&amp;` for &", "Write &amp; for &"),  # the text "&amp;" itself: decoded once
+    ],
+)
+def test_a_trackbacks_excerpt_reads_on_the_other_blog_as_on_ours(blogs, body, shown):
+    configure(blogs.here, receive=["trackback"])
+    _, target = publish(blogs.here, "Tea", "All about tea.")
+    blogger = Blogger(blogs.there.url)
+    blogger.write("On markup", f"{body}, says [this post]({target}).")
+    assert "<strong>sent</strong>" in settled(blogger, target)
+    page = html.unescape(requests.get(target, timeout=5).text)
+    assert f"{shown}, says this post." in page

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from . import pages
+from .pacing import retry_after
 from .safe_fetch import FetchError, FetchRefused, Limits, Response, fetch
 
 _LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
@@ -15,7 +16,27 @@ PREFERENCE = ("webmention", "pingback", "trackback")
 
 
 class RetryLater(Exception):
-    """A failure that may pass: a network error or a server error (5xx)."""
+    """A failure that may pass: a network error or a server error (5xx).
+
+    ``wait``: the seconds the server asked for (``Retry-After``), 0 when it named none.
+    """
+
+    def __init__(self, message: str, wait: float = 0.0) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+class TooQuickly(RetryLater):
+    """The host says we ping (or fetch) too quickly: HTTP 429, fault 429 or 49, a flood."""
+
+
+def check_status(response: Response, what: str) -> None:
+    """``TooQuickly`` for a 429, ``RetryLater`` for a 5xx, honouring ``Retry-After``."""
+    wait = retry_after(response.headers)
+    if response.status == 429:
+        raise TooQuickly(f"{what} answered HTTP 429 (too many requests)", wait)
+    if response.status >= 500:
+        raise RetryLater(f"{what} answered HTTP {response.status}", wait)
 
 
 @dataclass
@@ -45,8 +66,7 @@ def fetch_target(target: str, limits: Limits) -> Response:
         if isinstance(exc, FetchRefused):
             raise
         raise RetryLater(str(exc)) from exc
-    if response.status >= 500:
-        raise RetryLater(f"{target} answered HTTP {response.status}")
+    check_status(response, target)
     if response.status >= 400:
         raise FetchError(f"{target} answered HTTP {response.status}")
     return response

@@ -6,6 +6,8 @@ and the outcome, shown on the admin's Linkbacks page.
 
 from __future__ import annotations
 
+import heapq
+import re
 import time
 import xmlrpc.client
 from dataclasses import dataclass
@@ -20,13 +22,17 @@ from hlsblog import db, get_setting, permalink, plugin_setting
 from hlsblog.models import Post, utcnow
 from hlsblog.rendering import strip_tags
 
-from . import jobs, pages
-from .discovery import Endpoint, RetryLater, discover
+from . import jobs, pacing, pages
+from .discovery import Endpoint, RetryLater, TooQuickly, check_status, discover
 from .models import OutboundPing
 from .safe_fetch import FetchError, Response, fetch
 from .settings import PLUGIN, limits, retry_delays
 
 ALREADY_REGISTERED = 48
+# WordPress answers a ping within its 15-second flood window with fault 429; 49 is
+# Pingback's "access denied", which other servers (this one too) give for a flood.
+TOO_QUICKLY_FAULTS = ("429", "49")
+_TOO_QUICKLY = re.compile(r"too quickly|flood|\b429\b", re.IGNORECASE)
 
 
 class PingFailed(Exception):
@@ -94,35 +100,89 @@ def _worth_pinging_again(post_id: int, links: list[str]) -> list[str]:
     return again + removed
 
 
+@dataclass
+class _Link:
+    """One link being pinged: its row, its endpoint once found, the retry delays left."""
+
+    target: str
+    row: OutboundPing
+    delays: list[float]
+    endpoint: Endpoint | None = None
+
+
 def send_all(outgoing: Outgoing, links: list[str]) -> None:
-    """Ping each link in turn (background)."""
-    for target in links:
-        send_one(outgoing, target)
+    """Ping each link (background): each host's pings spaced, passing failures retried.
+
+    One thread works through one queue ordered by when each link is next due, so a link
+    waiting for its host's turn or for its retry holds back no link to another host.
+    """
+    due: list[tuple[float, int, _Link]] = []
+    for order, target in enumerate(links):
+        link = _Link(target, _row(outgoing.post_id, target), list(retry_delays()))
+        heapq.heappush(due, (0.0, order, link))
+    while due:
+        when, order, link = heapq.heappop(due)
+        time.sleep(max(0.0, when - time.monotonic()))
+        wait = _step(outgoing, link)
+        if wait is not None:
+            heapq.heappush(due, (time.monotonic() + wait, order, link))
 
 
-def send_one(outgoing: Outgoing, target: str) -> None:
-    """Discover and ping one link, retrying passing failures after the configured delays."""
-    row = _row(outgoing.post_id, target)
-    for delay in (*retry_delays(), None):
-        row.attempts += 1
-        try:
-            _record(row, *_attempt(outgoing, target, row))
-            return
-        except RetryLater as exc:
-            _record(row, "failed" if delay is None else "retrying", str(exc))
-        except (FetchError, PingFailed) as exc:
-            _record(row, "failed", str(exc))
-            return
-        time.sleep(delay or 0)
+def _step(outgoing: Outgoing, link: _Link) -> float | None:
+    # Find the endpoint, wait for the host's turn, ping: as far as it goes now. Returns the
+    # seconds until the link's next step, None once it is done.
+    try:
+        if link.endpoint is None:
+            link.row.attempts += 1
+            link.endpoint = _discover(link)
+            if link.endpoint is None:
+                return None
+        if (turn := _turn(link, link.endpoint)) > 0:
+            return turn
+        _record(
+            link.row, "sent", SENDERS[link.endpoint.protocol](outgoing, link.target, link.endpoint)
+        )
+    except RetryLater as exc:
+        return _retry_later(link, exc)
+    except (FetchError, PingFailed) as exc:
+        _record(link.row, "failed", str(exc))
+    return None
 
 
-def _attempt(outgoing: Outgoing, target: str, row: OutboundPing) -> tuple[str, str]:
-    endpoint = discover(target, limits("sending pings"))
+def _turn(link: _Link, endpoint: Endpoint) -> float:
+    # 0 when the endpoint's host may be pinged now, else the seconds until it may.
+    turn = pacing.take_turn(endpoint.url)
+    if turn > 0 and link.row.status == "pending":
+        _record(link.row, "pending", f"Waiting {_seconds(turn)}: one ping at a time per host.")
+    return turn
+
+
+def _discover(link: _Link) -> Endpoint | None:
+    endpoint = discover(link.target, limits("sending pings"))
+    link.row.protocol = endpoint.protocol if endpoint else ""
+    link.row.endpoint = endpoint.url[:2000] if endpoint else ""
     if endpoint is None:
-        row.protocol, row.endpoint = "", ""
-        return "no-endpoint", "The page takes no Webmention, Pingback or TrackBack."
-    row.protocol, row.endpoint = endpoint.protocol, endpoint.url[:2000]
-    return "sent", SENDERS[endpoint.protocol](outgoing, target, endpoint)
+        _record(link.row, "no-endpoint", "The page takes no Webmention, Pingback or TrackBack.")
+    return endpoint
+
+
+def _retry_later(link: _Link, exc: RetryLater) -> float | None:
+    # After the next configured delay, or as long as the host asked if longer; a host that
+    # says "too quickly" gets no ping from this blog until then, nor before its spacing.
+    if not link.delays:
+        _record(link.row, "failed", str(exc))
+        return None
+    wait = max(link.delays.pop(0), exc.wait)
+    if isinstance(exc, TooQuickly):
+        wait = max(wait, pacing.host_spacing())
+        pacing.hold_off(link.endpoint.url if link.endpoint else link.target, wait)
+    link.endpoint = None  # found again: the page may have changed
+    _record(link.row, "retrying", f"{exc}; trying again in {_seconds(wait)}")
+    return wait
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value >= 1 else f"{value:.1f} s"
 
 
 def _row(post_id: int, target: str) -> OutboundPing:
@@ -156,8 +216,7 @@ def _post(endpoint: Endpoint, body: bytes, content_type: str) -> Response:
         )
     except FetchError as exc:
         raise RetryLater(str(exc)) from exc
-    if response.status >= 500:
-        raise RetryLater(f"the endpoint answered HTTP {response.status}")
+    check_status(response, "the endpoint")
     return response
 
 
@@ -186,6 +245,8 @@ def send_pingback(outgoing: Outgoing, target: str, endpoint: Endpoint) -> str:
     text = "".join(members["faultString"].itertext()).strip() if "faultString" in members else ""
     if code == str(ALREADY_REGISTERED):
         return f"already registered: {text}"
+    if code in TOO_QUICKLY_FAULTS:
+        raise TooQuickly(f"fault {code}: {text}")
     raise PingFailed(f"fault {code}: {text}")
 
 
@@ -205,7 +266,8 @@ def send_trackback(outgoing: Outgoing, target: str, endpoint: Endpoint) -> str:
     except (ParseError, DefusedXmlException) as exc:
         raise PingFailed(f"unreadable answer (HTTP {response.status})") from exc
     if (root.findtext("error") or "").strip() != "0":
-        raise PingFailed(root.findtext("message") or "the TrackBack was refused")
+        message = root.findtext("message") or "the TrackBack was refused"
+        raise (TooQuickly if _TOO_QUICKLY.search(message) else PingFailed)(message)
     return "TrackBack accepted."
 
 

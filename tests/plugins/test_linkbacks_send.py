@@ -32,7 +32,10 @@ KIND_LABEL = {"webmention": "Webmention", "pingback": "Pingback", "trackback": "
 def blogs(make_app, backend, tmp_path):
     here = make_app(plugins=["trackback"])
     there = make_app(
-        plugins=["trackback"], LINKBACK_RETRY_DELAYS=(0.1,), **second_database(backend, tmp_path)
+        plugins=["trackback"],
+        LINKBACK_RETRY_DELAYS=(0.1,),
+        LINKBACK_HOST_SPACING=0.1,
+        **second_database(backend, tmp_path),
     )
     with LiveServer(here) as here_server, LiveServer(there) as there_server:
         configure(here_server, allowed_hosts=["127.0.0.1"])

@@ -14,6 +14,8 @@ from hlsblog.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
 CITED = re.compile(r"<cite>(?:<a [^>]*>)?(.*?)(?:</a>)?</cite>", re.DOTALL)
+COMMENT_BODY = re.compile(r'<div class="comment-body">(.*?)</div>', re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
 
 pytestmark = pytest.mark.plugins("feeds")
 
@@ -28,6 +30,20 @@ def import_file(runner, path):
 def commenters(page_html):
     """The names under a post, as a reader reads them."""
     return [html.unescape(name).strip() for name in CITED.findall(page_html)]
+
+
+def comment_texts(page_html):
+    """The words of each comment under a post, as a reader reads them."""
+    return [
+        " ".join(html.unescape(TAG.sub(" ", body)).split())
+        for body in COMMENT_BODY.findall(page_html)
+    ]
+
+
+PINGS_AS_READ = [
+    "[…] a tellyworth is […]",
+    "Tea & Toast Our take on it: <milk> first …",
+]
 
 
 def test_ping_and_comment_names_show_as_they_did_on_wordpress(runner, client):
@@ -83,3 +99,28 @@ def test_a_stray_bracket_in_dc_creator_maps_to_the_existing_author(runner, clien
     assert "Reviewed properly" in archive and "Reviewed with a stray bracket" in archive
     page = client.get("/2013/01/11/stray-bracket/").get_data(as_text=True)
     assert 'href="/author/themereviewteam/" rel="author">Theme Reviewer</a>' in page
+
+
+def test_imported_pings_read_as_they_did_on_wordpress(runner, client):
+    import_file(runner, FIXTURES / "entity-ping-names.xml")
+    page = client.get("/2012/01/01/tellyworth/").get_data(as_text=True)
+    assert comment_texts(page)[:2] == PINGS_AS_READ
+    bodies = "".join(COMMENT_BODY.findall(page))
+    assert "<strong>Tea &amp; Toast</strong>" in bodies  # the trackback's title, bold
+    assert "&#8230;" not in bodies and "&amp;lt;" not in bodies and "&lt;strong" not in bodies
+
+
+def test_exported_pings_are_written_as_wordpress_stores_them(app, runner, client, tmp_path):
+    import_file(runner, FIXTURES / "entity-ping-names.xml")
+    exported = tmp_path / "out.xml"
+    assert runner.invoke(args=["export-wxr", str(exported)]).exit_code == 0
+    text = exported.read_text()
+    assert "<![CDATA[[…] a tellyworth is […]]]>" in text
+    trackback = "<strong>Tea &amp; Toast</strong>\n\nOur take on it: &lt;milk&gt; first …"
+    assert f"<![CDATA[{trackback}]]>" in text
+    with app.app_context():
+        db.drop_all()
+        init_db()
+    import_file(runner, exported)
+    page = client.get("/2012/01/01/tellyworth/").get_data(as_text=True)
+    assert comment_texts(page)[:2] == PINGS_AS_READ

@@ -5,7 +5,8 @@ their comments, attachments as links to their files, and old addresses. WordPres
 where the post came from WordPress; our own posts and comments get numbers above them. Post meta
 prefixed ``_hlsblog_`` carries what WordPress has no field for (Markdown source, old addresses),
 so a move from one hlsblog to another loses nothing; WordPress keeps it as hidden post meta.
-Names (users', terms', commenters') are HTML-escaped, the form WordPress stores them in.
+Names (users', terms', commenters') and pings' text are HTML-escaped, the form WordPress
+stores them in.
 The file is produced piece by piece, so a large blog never sits in memory whole.
 """
 
@@ -23,11 +24,11 @@ from ..dates import local
 from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, User, utcnow
 from ..posts import permalink
-from ..rendering import clean_post_html, markdown_to_html, split_more
+from ..rendering import clean_post_html, markdown_to_html, ping_title, split_more
 from ..settings import get_setting
 from .addresses import address_key, key_of_url
 from .items import FORMAT_META, MARKDOWN_META, OLD_URL_META
-from .names import stored
+from .names import ping_stored, stored
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BATCH = 200
@@ -308,13 +309,20 @@ def comment_entry(comment: Comment, ids: ExportIds, parent: Comment | None) -> s
         + tag("wp:comment_author_IP", comment.author_ip)
         + tag("wp:comment_date", wp_time(comment.created_at, in_blog_zone=True))
         + tag("wp:comment_date_gmt", wp_time(comment.created_at))
-        + tag("wp:comment_content", comment.body_source)
+        + tag("wp:comment_content", comment_content(comment))
         + tag("wp:comment_approved", _APPROVED.get(comment.status, "0"))
         + tag("wp:comment_type", comment.kind)
         + tag("wp:comment_parent", ids.comment(parent) if parent else 0, raw=True)
         + tag("wp:comment_user_id", comment.user_id or 0, raw=True)
         + "</wp:comment>"
     )
+
+
+def comment_content(comment: Comment) -> str:
+    """A comment's HTML as it is; a ping's title and text as WordPress stores a ping."""
+    if comment.kind == "comment":
+        return comment.body_source
+    return ping_stored(ping_title(comment.body_html or ""), comment.body_source)
 
 
 def attachment_items(ids: ExportIds) -> Iterator[str]:

@@ -14,6 +14,7 @@ from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
 from ..posts import render_post, slugify, unique_slug
 from .addresses import key_of_url, remember
 from .autop import wordpress_html
+from .names import ping_shown
 from .reader import WxrComment, WxrItem
 
 if TYPE_CHECKING:
@@ -229,11 +230,14 @@ class ItemImporter:
             query = query.where(Comment.created_at == created, Comment.author_name == data.author)
         if db.session.scalar(query.limit(1)) is not None:
             return "skipped", "already imported"
+        kind = data.type if data.type in COMMENT_KINDS else "comment"
+        # A reader's comment stays HTML; a ping is kept as the text and title readers saw.
+        title, text = ping_shown(data.content) if kind != "comment" else ("", data.content)
         comment = Comment(
             post_id=post.id,
             post=post,
             wp_id=data.wp_id,
-            kind=data.type if data.type in COMMENT_KINDS else "comment",
+            kind=kind,
             status=COMMENT_STATUS.get(
                 data.approved, "trash" if "trash" in data.approved else "pending"
             ),
@@ -242,11 +246,11 @@ class ItemImporter:
             author_url=data.url[:200],
             author_ip=data.ip[:100],
             source_url=data.url[:2000] if data.type in COMMENT_KINDS else "",
-            body_source=data.content,
+            body_source=text,
             user_id=self.importer.users_by_wp_id.get(data.user_id or 0),
             created_at=created,
         )
-        render_comment(comment)
+        render_comment(comment, title)
         db.session.add(comment)
         return "imported", ""
 

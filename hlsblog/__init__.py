@@ -101,6 +101,7 @@ def _register_plugins(app: Flask, host: PluginHost) -> None:
             owners[blueprint.name] = plugin
     app.extensions["hlsblog.blueprint_owners"] = owners
     host.collect_all("register_commands", cli=app.cli)
+    host.record_models()
 
     @app.route("/plugins/<plugin>/static/<path:filename>", endpoint="plugin_static")
     def plugin_static(plugin: str, filename: str) -> Any:

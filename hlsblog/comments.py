@@ -133,9 +133,8 @@ def discussion_closed(post: Post, kind: str = "comment") -> str:
         return "Comments are closed on this post."
     if kind != "comment" and not post.pings_open:
         return "Pings are closed on this post."
-    for _plugin, reason in current_host().collect("discussion_closed", post=post, kind=kind):
-        return str(reason)
-    return ""
+    reason = current_host().first("discussion_closed", post=post, kind=kind)
+    return str(reason) if reason else ""
 
 
 def _check_parent(post: Post, parent_id: int | None) -> int | None:

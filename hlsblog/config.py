@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PLUGINS": None,  # None: the set in the database; a string pins it (comma-separated)
+    # Who is called first when PLUGINS pins no order: these, then the others by name. The
+    # bundled ones in the classic page's order (post footer: share row, feed link, TrackBack).
+    "PLUGIN_ORDER": "share,feeds,moderation,trackback",
+    "TRACE_HOOKS": False,  # log every hook call (HLSBLOG_TRACE_HOOKS=1)
     "PLUGIN_RECHECK_SECONDS": 1.0,
     "SCHEDULE_CHECK_SECONDS": 60.0,
     "EMPTY_TRASH_DAYS": 30,  # days a post waits in the Trash before it is deleted for good

@@ -4,24 +4,34 @@ This module is the plugin reference: ``flask --app app hooks-doc`` writes ``docs
 these docstrings, and a test fails when that file is stale.
 
 A plugin implements hooks with ``from hlsblog import hookimpl`` and functions named after the
-specs below. hlsblog calls every hook with keyword arguments, so an implementation may accept only
-the arguments it needs. Three kinds of hook:
+specs below. hlsblog calls every hook through pluggy with keyword arguments, so an
+implementation may accept only the arguments it needs. Each hook's docstring starts with its kind:
 
-- **collect**: every enabled plugin is asked; the results that are not ``None`` are gathered.
-- **action**: every enabled plugin is told; return values are ignored.
-- **filter**: the value passes through each plugin in turn; each implementation gets what the
+- **Collect**: every enabled plugin is asked; the answers that are not ``None`` are gathered.
+- **Action**: every enabled plugin is told; return values are ignored.
+- **Filter**: the value passes through each plugin in turn; each implementation gets what the
   previous one returned and returns the new value (``None`` means "unchanged").
+- **First-result**: plugins are asked in order until one answers (not ``None``); that answer
+  wins and the rest are not asked (a ``firstresult=True`` spec).
+- **Strictest-verdict**: every enabled plugin is asked; the strictest answer wins.
 
-Order is deterministic: plugins are registered in alphabetical order of their names and called
-last-registered first, as pluggy does; ``@hookimpl(tryfirst=True)`` or ``@hookimpl(trylast=True)``
-moves an implementation to the front or the back. An exception inside one plugin's
-implementation is logged with the plugin's name, shown on the admin's Plugins page, and skipped:
+Order: plugins are called in the order ``HLSBLOG_PLUGINS`` lists them when it pins the set; else
+those named in ``HLSBLOG_PLUGIN_ORDER`` first, in that order (by default
+``share,feeds,moderation,trackback``, which gives the classic post footer: share row,
+comment-feed link, TrackBack URI), then every other plugin by name. ``@hookimpl(tryfirst=True)``
+or ``@hookimpl(trylast=True)`` still moves one implementation to the front or the back.
+Wrappers work as pluggy defines them: ``@hookimpl(wrapper=True)`` (a generator that receives the
+others' result from its ``yield`` and returns the final one) and the old-style
+``@hookimpl(hookwrapper=True)``. ``HLSBLOG_TRACE_HOOKS=1`` logs every hook call with the plugins
+it reaches, its arguments' names and its outcome.
+
+An exception inside one plugin's implementation (a wrapper's included) is logged with the
+plugin's name, shown on the admin's Plugins page, and skipped: the other plugins still run and
 the page renders without that plugin's part.
 
 Conventions that need no hook: a plugin package's ``templates/`` folder is searched before the
 theme's (so a plugin may override a theme template), and its ``static/`` folder is served at
-``/plugins/<name>/static/``. Models a plugin defines on ``hlsblog.db`` are created by
-``flask --app app init-db`` along with the core's tables.
+``/plugins/<name>/static/``.
 """
 
 from __future__ import annotations
@@ -64,8 +74,10 @@ def register_commands(cli: click.Group) -> None:
 def register_models() -> list[type] | None:
     """Collect, at app start: model classes (on ``hlsblog.db``) this plugin stores data in.
 
-    Their tables are created by ``init-db`` with the core's. Defining a model on ``db`` is
-    enough for that; returning it here documents it and lists it on the Plugins page.
+    Return one model or a list. Asked of every discovered plugin, enabled or not, so the models
+    are imported before ``flask --app app init-db`` creates the tables (with the core's); the
+    admin's Plugins page lists each plugin's tables. Anything that is not a model on
+    ``hlsblog.db`` is shown there as failing. ``None``: no tables.
     """
 
 
@@ -109,7 +121,7 @@ def filter_comment_html(comment: Comment, html: str) -> str | None:
 
 @hookspec
 def check_comment(comment: Comment, context: CommentContext) -> Verdict | None:
-    """Collect, before a comment or a ping is stored: approve, hold, spam or reject it.
+    """Strictest-verdict, before a comment or a ping is stored: approve, hold, spam or reject it.
 
     ``comment`` is filled in but not yet saved (``comment.kind`` tells comment, trackback,
     pingback or webmention). ``context`` carries the request's form data (``context.form``),
@@ -121,17 +133,17 @@ def check_comment(comment: Comment, context: CommentContext) -> Verdict | None:
     """
 
 
-@hookspec
+@hookspec(firstresult=True)
 def discussion_closed(post: Post, kind: str) -> str | None:
-    """Collect, when a post page renders and before a comment or ping is taken: close early.
+    """First-result, when a post page renders and before a comment or ping is taken: close early.
 
     Lets a plugin close discussion on a post whose own switch is still open (for example on
     posts older than some days). ``kind`` is ``comment``, ``trackback``, ``pingback`` or
     ``webmention``. Return a short reason for the reader, e.g. "Comments are closed on posts
     older than 14 days."; the post page shows it in place of the comment form (and without
     reply links), and a comment or ping sent anyway is refused with 403 and that reason.
-    The first plugin to answer wins. ``None``: open as far as this plugin is concerned. Not
-    asked when the post's own switch is already closed.
+    The first plugin to answer, in plugin order, wins; the rest are not asked. ``None``: open
+    as far as this plugin is concerned. Not asked when the post's own switch is already closed.
     """
 
 

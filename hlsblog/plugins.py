@@ -1,7 +1,8 @@
-"""Plugin discovery, the enabled set, and calling hooks so that one plugin can't break a page.
+"""Plugin discovery, the enabled set and its order, and calling hooks through pluggy.
 
 One ``PluginHost`` per app, kept in ``app.extensions["hlsblog.plugins"]``. Plugins come from
 the plugins folder (each package in it) and from the ``hlsblog.plugins`` entry-point group.
+How a hook call stays safe when one plugin fails, and how it is traced: ``hookcalls``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ import importlib.util
 import logging
 import sys
 import threading
-import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -25,6 +24,15 @@ from markupsafe import Markup, escape
 
 from . import hookspecs
 from .api import PluginSetting
+from .hookcalls import (
+    GuardedPlugin,
+    call_attributed,
+    filter_steps,
+    hook_caller,
+    is_firstresult,
+    show_trace,
+    trace_calls,
+)
 
 log = logging.getLogger("hlsblog.plugins")
 STATE_KEY = "plugins"  # setting: {"disabled": [...], "version": n}
@@ -42,6 +50,7 @@ class PluginInfo:
     description: str = ""
     error: str | None = None
     hook_errors: dict[str, str] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path | None:
@@ -118,13 +127,17 @@ class PluginHost:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.infos = discover(app.config.get("PLUGINS_FOLDER"))
-        self.pinned = _parse_pinned(app.config.get("PLUGINS"))
+        self.pinned = _names(app.config.get("PLUGINS"))
+        self.tracing = bool(app.config.get("TRACE_HOOKS"))
+        if self.tracing:
+            show_trace()
         self._lock = threading.Lock()
         self._state: tuple[Any, ...] | None = None
         self.enabled: tuple[str, ...] = ()
         self._use(self.default_enabled())
         self._settings: dict[str, dict[str, PluginSetting]] | None = None
         self.schedule_checked_at = float("-inf")
+        self._everyone: pluggy.PluginManager | None = None
 
     # -- the enabled set --------------------------------------------------------------
     def loadable(self) -> list[str]:
@@ -135,6 +148,14 @@ class PluginHost:
         if self.pinned is not None:
             return [name for name in self.pinned if name in self.loadable()]
         return self.loadable()
+
+    def ordered(self, names: list[str]) -> list[str]:
+        """``names`` in call order: as pinned, else as ``PLUGIN_ORDER`` lists, then by name."""
+        order = self.pinned
+        if order is None:
+            order = _names(self.app.config.get("PLUGIN_ORDER")) or []
+        rank = {name: place for place, name in enumerate(order)}
+        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
 
     def enabled_from(self, state: dict[str, Any] | None) -> list[str]:
         """The enabled set for a stored state: every loadable plugin not disabled, unless pinned."""
@@ -158,7 +179,7 @@ class PluginHost:
 
     def _use(self, names: list[str]) -> None:
         pm = self._build(names)
-        self.enabled = tuple(n for n in sorted(names) if pm.get_plugin(n) is not None)
+        self.enabled = tuple(n for n in self.ordered(names) if pm.get_plugin(n) is not None)
         self.pm = pm
 
     def is_enabled(self, name: str) -> bool:
@@ -171,66 +192,69 @@ class PluginHost:
             own = getattr(info.module, "hookspecs", None)
             if isinstance(own, ModuleType):
                 pm.add_hookspecs(own)
-        for name in sorted(names):
+        for name in reversed(self.ordered(names)):  # pluggy calls the last registered first
+            module = self.infos[name].module
+            assert module is not None  # only loadable plugins are registered
             try:
-                pm.register(self.infos[name].module, name=name)
+                pm.register(GuardedPlugin(name, module, self.report), name=name)
             except Exception as exc:
-                self.infos[name].error = f"registration failed: {exc!r}"
+                self.infos[name].error = f"registration failed: {exc}"
                 log.exception("plugin %s failed to register", name)
+        if self.tracing:
+            trace_calls(pm)
         return pm
 
     # -- calling hooks ----------------------------------------------------------------
-    def _impls(self, hook_name: str, pm: pluggy.PluginManager | None = None) -> Iterator[Any]:
-        hook = getattr((pm or self.pm).hook, hook_name, None)
-        if hook is None:
-            return iter(())
-        # pluggy calls the last-registered first; tryfirst/trylast are already in this list.
-        return reversed([impl for impl in hook.get_hookimpls() if not impl.hookwrapper])
-
-    def _run(self, impl: Any, hook_name: str, kwargs: dict[str, Any]) -> tuple[bool, Any]:
-        try:
-            args = {name: kwargs[name] for name in impl.argnames}
-            return True, impl.function(**args)
-        except Exception as exc:
-            self.report(impl.plugin_name, hook_name, exc)
-            return False, None
-
     def report(self, plugin: str, hook_name: str, exc: BaseException) -> None:
         """Log a plugin's failure and keep it for the Plugins page."""
-        log.error("plugin %s failed in %s:\n%s", plugin, hook_name, traceback.format_exc())
+        log.error("plugin %s failed in %s", plugin, hook_name, exc_info=exc)
         if plugin in self.infos:
             self.infos[plugin].hook_errors[hook_name] = repr(exc)
 
     def collect(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Each enabled plugin's non-``None`` answer, with the plugin's name."""
-        results = []
-        for impl in self._impls(hook_name):
-            ok, value = self._run(impl, hook_name, kwargs)
-            if ok and value is not None:
-                results.append((impl.plugin_name, value))
-        return results
+        """Each enabled plugin's non-``None`` answer, with the plugin's name, in call order."""
+        hook = hook_caller(self.pm, hook_name)
+        return call_attributed(hook, kwargs) if hook is not None else []
+
+    def first(self, hook_name: str, **kwargs: Any) -> Any:
+        """The first answer that is not ``None`` (pluggy stops there for a firstresult spec)."""
+        hook = hook_caller(self.pm, hook_name)
+        if hook is None:
+            return None
+        answer = hook(**kwargs)
+        return answer if is_firstresult(hook) else next(iter(answer), None)
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Tell every enabled plugin (an action hook)."""
-        self.collect(hook_name, **kwargs)
+        hook = hook_caller(self.pm, hook_name)
+        if hook is not None:
+            hook(**kwargs)
 
     def filter(self, hook_name: str, value_arg: str, value: Any, **kwargs: Any) -> Any:
         """Pass ``value`` through each plugin in call order; ``None`` leaves it unchanged."""
-        for impl in self._impls(hook_name):
-            ok, result = self._run(impl, hook_name, {**kwargs, value_arg: value})
-            if ok and result is not None:
+        hook = hook_caller(self.pm, hook_name)
+        for step in filter_steps(self.pm, hook) if hook is not None else ():
+            for result in step(**kwargs, **{value_arg: value}):
                 value = result
         return value
 
     def collect_all(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Like ``collect`` but over every loadable plugin, enabled or not (start-up hooks)."""
-        pm = self._build(self.loadable())
-        results = []
-        for impl in self._impls(hook_name, pm):
-            ok, value = self._run(impl, hook_name, kwargs)
-            if ok and value is not None:
-                results.append((impl.plugin_name, value))
-        return results
+        if self._everyone is None:
+            self._everyone = self._build(self.loadable())
+        hook = hook_caller(self._everyone, hook_name)
+        return call_attributed(hook, kwargs) if hook is not None else []
+
+    def record_models(self) -> None:
+        """Import every plugin's models (``init-db`` creates their tables); list their tables."""
+        for plugin, models in self.collect_all("register_models"):
+            for model in models if isinstance(models, list | tuple) else [models]:
+                table = getattr(getattr(model, "__table__", None), "name", None)
+                if table is None:
+                    error = TypeError(f"{model!r} is not a model on hlsblog.db")
+                    self.report(plugin, "register_models", error)
+                elif plugin in self.infos:
+                    self.infos[plugin].tables.append(table)
 
     def slot(self, slot: str, context: dict[str, Any]) -> Markup:
         """The joined HTML every enabled plugin gives for a template slot."""
@@ -257,10 +281,12 @@ class PluginHost:
             raise KeyError(f"plugin {plugin!r} declares no setting {name!r}") from None
 
 
-def _parse_pinned(value: Any) -> list[str] | None:
+def _names(value: Any) -> list[str] | None:
+    """A comma-separated list (or a list) of plugin names; ``None`` stays ``None``."""
     if value is None:
         return None
-    return [name.strip() for name in str(value).split(",") if name.strip()]
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return [str(name).strip() for name in items if str(name).strip()]
 
 
 class PluginTemplateLoader(BaseLoader):

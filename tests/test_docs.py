@@ -14,7 +14,11 @@ def test_every_hook_has_a_docstring_saying_its_kind():
     for name, fn in hook_functions():
         doc = fn.__doc__ or ""
         assert doc.strip(), f"{name} has no docstring"
-        assert re.match(r"(Collect|Action|Filter)\b", doc.strip()), f"{name}: say its kind first"
+        kind = re.match(r"(Collect|Action|Filter|First-result|Strictest-verdict)\b", doc.strip())
+        assert kind, f"{name}: say its kind first"
+        # pluggy stops a firstresult spec at the first answer: its docstring must say so.
+        firstresult = bool(fn.hlsblog_spec.get("firstresult"))
+        assert firstresult == (kind.group(1) == "First-result"), f"{name}: kind vs spec"
 
 
 def test_docs_hooks_md_matches_the_code():

@@ -1,19 +1,23 @@
-"""Plugins are found, switched on and off at run time, and can never take the blog down."""
+"""Plugins are found, switched on and off at run time, and can never take the blog down.
+
+Hooks are called through pluggy: wrappers, first-result hooks, tracing and the plugin order work
+as pluggy and docs/hooks.md say. The test plugins are in tests/fixture_plugins/.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from hlsblog.testing import admin_client, submit_form
 
-BUNDLED = sorted(
-    p.name
-    for p in (Path(__file__).parent.parent / "plugins").iterdir()
-    if (p / "__init__.py").is_file()
-)
-FIXTURES = str(Path(__file__).parent / "fixture_plugins")
+ROOT = Path(__file__).parent.parent
+BUNDLED = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").is_file())
+FIXTURES = str(ROOT / "tests" / "fixture_plugins")
 GOOD = {"author": "Ada", "email": "ada@example.org", "comment": "Hello there."}
 
 
@@ -79,7 +83,7 @@ def test_pinned_plugins_are_shown_as_pinned_and_cannot_be_toggled(make_app):
 
 
 def test_broken_plugins_leave_every_page_up_and_are_reported(make_app):
-    app = make_app(plugins=None, PLUGINS_FOLDER=FIXTURES)
+    app = make_app(plugins=["broken_filter", "broken_slot"], PLUGINS_FOLDER=FIXTURES)
     _serves_the_blog(app, _post_in)
     client = admin_client(app)
     page = client.get("/admin/plugins/").get_data(as_text=True)
@@ -88,25 +92,107 @@ def test_broken_plugins_leave_every_page_up_and_are_reported(make_app):
     assert "Failing in filter_comment_html" in page
 
 
-def test_filters_run_in_a_documented_order(make_app, tmp_path):
-    folder = tmp_path / "plugins"
-    for name, body in {
-        "alpha": "@hookimpl\ndef filter_comment_html(comment, html):\n    return html + '[a]'\n",
-        "beta": "@hookimpl\ndef filter_comment_html(comment, html):\n    return html + '[b]'\n",
-        "gamma": "@hookimpl(tryfirst=True)\ndef filter_comment_html(comment, html):\n"
-        "    return html + '[g]'\n",
-    }.items():
-        (folder / name).mkdir(parents=True)
-        (folder / name / "__init__.py").write_text(
-            f'"""{name}"""\nfrom hlsblog import hookimpl\n' + body
-        )
-    app = make_app(plugins=["alpha", "beta", "gamma"], PLUGINS_FOLDER=str(folder))
+def _fixture_app(make_app, *plugins, **config):
+    return make_app(plugins=list(plugins), PLUGINS_FOLDER=FIXTURES, **config)
+
+
+def _comment_html(app):
     url = _post_in(app)
     client = app.test_client()
     submit_form(client, url, GOOD)
-    html = client.get(url).get_data(as_text=True)
-    # tryfirst first; then the last registered (alphabetical order) first.
-    assert "[g][b][a]" in html
+    return client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "pinned, marks",
+    [
+        (["mark_b", "mark_a"], "[b][a]"),
+        (["mark_a", "mark_b"], "[a][b]"),
+        (["mark_a", "mark_first", "mark_b"], "[first][a][b]"),  # tryfirst still goes first
+    ],
+)
+def test_filters_run_in_the_pinned_order(make_app, pinned, marks):
+    assert marks in _comment_html(_fixture_app(make_app, *pinned))
+
+
+def _sidebar(app):
+    html = app.test_client().get("/").get_data(as_text=True)
+    return html[html.index('<aside class="sidebar">') : html.index("</aside>")]
+
+
+def test_a_new_style_wrapper_wraps_the_others_answers(make_app):
+    sidebar = _sidebar(_fixture_app(make_app, "sidebar_note", "new_wrapper"))
+    assert '<div class="boxed"><p class="note">A note</p></div>' in sidebar
+
+
+def test_an_old_style_hookwrapper_can_change_the_result(make_app):
+    sidebar = _sidebar(_fixture_app(make_app, "sidebar_note", "old_wrapper"))
+    assert '<p class="note">A note</p>' in sidebar
+    assert '<p class="counted">1 answer(s) above</p>' in sidebar
+
+
+def test_a_failing_wrapper_is_shown_and_the_others_answers_stay(make_app):
+    app = _fixture_app(make_app, "sidebar_note", "broken_wrapper")
+    assert '<p class="note">A note</p>' in _sidebar(app)
+    page = admin_client(app).get("/admin/plugins/").get_data(as_text=True)
+    assert "Failing in template_slot: ValueError(&#39;wrapper exploded&#39;)" in page
+
+
+def _closed_post(app):
+    html = app.test_client().get(_post_in(app)).get_data(as_text=True)
+    plugins_page = admin_client(app).get("/admin/plugins/").get_data(as_text=True)
+    return html, plugins_page
+
+
+def test_a_first_result_hook_stops_at_the_first_answer(make_app):
+    html, plugins_page = _closed_post(_fixture_app(make_app, "closer", "late_closer"))
+    assert "Closed by the closer plugin." in html and 'name="comment"' not in html
+    assert "late_closer was asked" not in plugins_page
+
+
+def test_a_failing_implementation_is_skipped_and_the_next_one_answers(make_app):
+    html, plugins_page = _closed_post(_fixture_app(make_app, "late_closer", "closer"))
+    assert "Closed by the closer plugin." in html
+    assert "Failing in discussion_closed: RuntimeError(&#39;late_closer was asked&#39;)" in (
+        plugins_page
+    )
+
+
+def _front_page_stderr(tmp_path, **env):
+    """Serve the front page once in a fresh process, configured by ``HLSBLOG_*`` variables."""
+    env = {
+        **os.environ,
+        "HLSBLOG_PLUGINS": "sidebar_note,new_wrapper",
+        "HLSBLOG_PLUGINS_FOLDER": FIXTURES,
+        "HLSBLOG_INSTANCE_PATH": str(tmp_path),
+        "HLSBLOG_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/blog.sqlite3",
+        **env,
+    }
+    flask = [str(Path(sys.executable).parent / "flask"), "--app", "app"]
+    subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
+    code = "from app import app; assert app.test_client().get('/').status_code == 200"
+    run = [sys.executable, "-c", code]
+    return subprocess.run(run, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+
+
+def test_tracing_prints_every_hook_call_with_its_plugins(tmp_path):
+    lines = _front_page_stderr(tmp_path, HLSBLOG_TRACE_HOOKS="1").stderr.splitlines()
+    # The arguments' names only (a form may hold a reader's address), the plugins in call
+    # order, and the outcome.
+    assert (
+        "hook template_slot(slot, context) called new_wrapper (wrapper), sidebar_note -> "
+        """[Markup('<div class="boxed"><p class="note">A note</p></div>')]"""
+    ) in lines
+    assert "hook register_blueprints() called no plugin -> []" in lines
+    assert not _front_page_stderr(tmp_path / "off").stderr.count("hook ")
+
+
+def test_the_plugins_page_lists_each_plugins_tables(make_app):
+    page = admin_client(make_app(plugins=None)).get("/admin/plugins/").get_data(as_text=True)
+    moderation = page[page.index('id="plugin-moderation"') :]
+    assert "Tables: moderation_subscription, moderation_mark" in moderation.split("</section>")[0]
+    trackback = page[page.index('id="plugin-trackback"') :]
+    assert "Tables: linkback_outbound, linkback_webmention" in trackback.split("</section>")[0]
 
 
 def test_plugin_settings_are_typed_validated_and_read_from_env(make_app, tmp_path, monkeypatch):

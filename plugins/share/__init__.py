@@ -53,8 +53,7 @@ def plugin_settings() -> list[PluginSetting]:
     ]
 
 
-# First in the post footer, as the classic page has it: share row, feed link, TrackBack URI.
-@hookimpl(tryfirst=True)
+@hookimpl
 def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     """The row in ``post_footer``; its stylesheets and script in ``head`` where it shows."""
     single = bool(context.get("single"))

@@ -41,8 +41,7 @@ def plugin_settings() -> list[PluginSetting]:
     return SETTINGS
 
 
-# Last in the post footer, after the share row and the comment-feed link.
-@hookimpl(trylast=True)
+@hookimpl
 def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     # Our own templates, autoescaped: their output is safe HTML.
     if slot == "head":

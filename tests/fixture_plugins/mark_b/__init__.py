@@ -1,0 +1,8 @@
+"""Marks a comment's HTML with [b] (a test plugin)."""
+
+from hlsblog import hookimpl
+
+
+@hookimpl
+def filter_comment_html(comment, html):
+    return html + "[b]"

@@ -16,9 +16,11 @@ from .database import init_db
 from .extensions import db
 from .models import Comment, Post, User
 from .plugins import current_host, implemented_hooks, set_enabled
+from .scaffold import plugins_new
 
 users_cli = AppGroup("users", help="Manage the people who write.")
-plugins_cli = AppGroup("plugins", help="List, enable and disable plugins.")
+plugins_cli = AppGroup("plugins", help="List, enable and disable plugins; start a new one.")
+plugins_cli.add_command(plugins_new)
 trash_cli = AppGroup("trash", help="The posts' Trash.")
 
 

@@ -23,6 +23,8 @@ from .safe_fetch import FetchError, FetchRefused, Limits, check_url, fetch
 
 GENERIC, SOURCE_MISSING, NO_LINK = 0, 16, 17
 TARGET_MISSING, TARGET_INVALID, ALREADY, DENIED = 32, 33, 48, 49
+# Not in the Pingback spec: WordPress answers a flood with 429, and senders read it as "later".
+TOO_QUICKLY = 429
 LINKBACK_KINDS = ("trackback", "pingback", "webmention")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -150,5 +152,5 @@ def store(post: Post, kind: str, source: Source, author: str, excerpt: str, **wh
         return submit_comment(post, data, ip=who.get("ip", ""), user_agent=who.get("ua", ""))
     except CommentRefused as refusal:
         db.session.rollback()
-        code = TARGET_MISSING if refusal.status == 404 else DENIED
+        code = {404: TARGET_MISSING, 429: TOO_QUICKLY}.get(refusal.status, DENIED)
         raise PingRefused(refusal.message, code) from refusal

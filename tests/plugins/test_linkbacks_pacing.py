@@ -79,7 +79,7 @@ def ping(blog: LiveServer, protocol: str, source: str, target: str) -> str:
                 source, target
             )
         except xmlrpc.client.Fault as fault:
-            assert fault.faultCode == 49
+            assert fault.faultCode == 429  # as WordPress answers a flood: "try later"
             return fault.faultString
         return "taken"
     answer = requests.post(target + "trackback/", data={"url": source}, timeout=5).text

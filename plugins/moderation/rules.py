@@ -13,7 +13,7 @@ from typing import Any
 
 from hlsblog import CommentContext, Verdict, db
 from hlsblog.models import Comment, Post, utcnow
-from hlsblog.rendering import strip_tags
+from hlsblog.rendering import plain_text
 
 from .settings import setting, words
 
@@ -127,7 +127,7 @@ def honeypot(comment: Comment, context: CommentContext) -> Verdict | None:
 def _word_match(comment: Comment, wordlist: list[str], stripped: bool) -> str | None:
     values = {label: str(getattr(comment, attr) or "") for attr, label in _FIELDS.items()}
     if stripped:
-        values["text without tags"] = strip_tags(comment.body_source or "")
+        values["text without tags"] = plain_text(comment.body_source or "")
     for word in wordlist:
         for label, value in values.items():
             if word in value.lower():

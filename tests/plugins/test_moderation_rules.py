@@ -152,6 +152,16 @@ CASES = [
         "“viagra” in the text without tags",
     ),
     (
+        "disallowed words around an ampersand, hidden by tags",
+        {"disallowed_words": "ben & jerry"},
+        {"comment": "Eat <i>ben</i> & jerry"},
+        "returning",
+        {},
+        "spam",
+        "disallowed_words",
+        "“ben & jerry” in the text without tags",
+    ),
+    (
         "disallowed word to trash",
         {"disallowed_words": "viagra", "disallowed_action": "trash"},
         {"comment": "viagra"},

@@ -73,13 +73,21 @@ def _plain(fn: Callable[..., Any], plugin: str, fail: Any) -> Callable[..., Any]
     return call
 
 
+def _start(fn: Callable[..., Any], fail: Any, args: Any, kwargs: Any) -> Any:
+    """Run a wrapper's code up to its yield; ``None`` when that failed (and was reported)."""
+    try:
+        inner = fn(*args, **kwargs)
+        next(inner)
+    except Exception as exc:  # StopIteration too: it never yielded
+        fail(exc)
+        return None
+    return inner
+
+
 def _new_style(fn: Callable[..., Any], fail: Any) -> Callable[..., Any]:
     def wrap(*args: Any, **kwargs: Any) -> Generator[None, Any, Any]:
-        try:
-            inner = fn(*args, **kwargs)
-            next(inner)  # the plugin's code before its yield
-        except Exception as exc:  # StopIteration too: it never yielded
-            fail(exc)
+        inner = _start(fn, fail, args, kwargs)
+        if inner is None:
             return (yield)  # stand aside: the others' outcome passes through
         try:
             result = yield
@@ -109,14 +117,10 @@ def _resume(inner: Generator[None, Any, Any], fail: Any, result: Any, error: Any
 
 def _old_style(fn: Callable[..., Any], fail: Any) -> Callable[..., Any]:
     def wrap(*args: Any, **kwargs: Any) -> Generator[None, Any, None]:
-        try:
-            inner = fn(*args, **kwargs)
-            next(inner)
-        except Exception as exc:
-            fail(exc)
-            yield
-            return
+        inner = _start(fn, fail, args, kwargs)
         outcome = yield  # pluggy's Result; the plugin may force another result on it
+        if inner is None:
+            return
         try:
             inner.send(outcome)
         except StopIteration:

@@ -65,9 +65,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database  # noqa: F401  (registers the SQLite pragmas)
+    from . import database, search_index  # noqa: F401  (database: registers the SQLite pragmas)
 
     db.init_app(app)
+    search_index.register()
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )

@@ -1,14 +1,7 @@
-"""Search through the database's own full-text index, kept in step with posts by triggers.
+"""A reader's search, asked of the database's own full-text index (``hlsblog.search_index``).
 
-SQLite: an FTS5 table over ``post.title`` and ``post.body_source`` (external content, so the
-text is stored once). PostgreSQL: a ``post_search`` table of ``tsvector`` documents with a GIN
-index. Triggers on ``post`` keep both in step with every write, whichever code makes it (the
-admin, ``save_post``, a WXR import, a bulk load). The ``simple`` configuration and FTS5's
-``unicode61`` tokenizer both match whole words without stemming, so a query finds the same
-posts on either database; each word matches as a prefix ("boot" finds "boots").
-
-A migration that rebuilds the ``post`` table (SQLite batch mode copies and drops it) drops
-its triggers: such a migration must call ``install(op.get_bind())`` again afterwards.
+Each word of the query matches as a prefix ("boot" finds "boots"), the same way on SQLite and
+PostgreSQL; other databases, with no index to use, get the same answers from ``LIKE``.
 """
 
 from __future__ import annotations
@@ -16,80 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Select, event, func, literal_column, select, text
+from sqlalchemy import Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from ..models import Post
 
 MAX_WORDS = 10
 _WORD = re.compile(r"\w+")
-
-_SQLITE = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS post_fts USING fts5("
-    "title, body_source, content='post', content_rowid='id')",
-    "CREATE TRIGGER IF NOT EXISTS post_fts_insert AFTER INSERT ON post BEGIN "
-    "INSERT INTO post_fts(rowid, title, body_source) VALUES (new.id, new.title, new.body_source);"
-    " END",
-    "CREATE TRIGGER IF NOT EXISTS post_fts_delete AFTER DELETE ON post BEGIN "
-    "INSERT INTO post_fts(post_fts, rowid, title, body_source) "
-    "VALUES ('delete', old.id, old.title, old.body_source); END",
-    "CREATE TRIGGER IF NOT EXISTS post_fts_update AFTER UPDATE OF title, body_source ON post "
-    "BEGIN INSERT INTO post_fts(post_fts, rowid, title, body_source) "
-    "VALUES ('delete', old.id, old.title, old.body_source); "
-    "INSERT INTO post_fts(rowid, title, body_source) VALUES (new.id, new.title, new.body_source);"
-    " END",
-    "INSERT INTO post_fts(post_fts) VALUES ('rebuild')",
-]
-_POSTGRES_DOCUMENT = (
-    "to_tsvector('simple', coalesce(new.title, '') || ' ' || coalesce(new.body_source, ''))"
-)
-_POSTGRES = [
-    "CREATE TABLE IF NOT EXISTS post_search (post_id integer PRIMARY KEY, document tsvector)",
-    "CREATE INDEX IF NOT EXISTS ix_post_search_document ON post_search USING gin (document)",
-    "CREATE OR REPLACE FUNCTION post_search_sync() RETURNS trigger AS $$ BEGIN "
-    "IF TG_OP = 'DELETE' THEN DELETE FROM post_search WHERE post_id = old.id; RETURN old; END IF; "
-    "INSERT INTO post_search (post_id, document) VALUES (new.id, to_tsvector('simple', "
-    "coalesce(new.title, '') || ' ' || coalesce(new.body_source, ''))) "
-    "ON CONFLICT (post_id) DO UPDATE SET document = excluded.document; RETURN new; "
-    "END $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS post_search_sync ON post",
-    "CREATE TRIGGER post_search_sync AFTER INSERT OR DELETE OR UPDATE OF title, body_source "
-    "ON post FOR EACH ROW EXECUTE FUNCTION post_search_sync()",
-    "INSERT INTO post_search (post_id, document) SELECT id, to_tsvector('simple', "
-    "coalesce(title, '') || ' ' || coalesce(body_source, '')) FROM post "
-    "ON CONFLICT (post_id) DO NOTHING",
-]
-_DROP = {
-    "sqlite": ["DROP TABLE IF EXISTS post_fts"],
-    "postgresql": [
-        "DROP TABLE IF EXISTS post_search",
-        "DROP FUNCTION IF EXISTS post_search_sync() CASCADE",
-    ],
-}
-
-
-def install(connection: Connection) -> None:
-    """Create the index, its triggers, and index the posts already there (idempotent)."""
-    statements = {"sqlite": _SQLITE, "postgresql": _POSTGRES}.get(connection.dialect.name, [])
-    for statement in statements:
-        connection.execute(text(statement))
-
-
-def uninstall(connection: Connection) -> None:
-    """Drop the index and its triggers."""
-    for statement in _DROP.get(connection.dialect.name, []):
-        connection.execute(text(statement))
-
-
-@event.listens_for(Post.__table__, "after_create")
-def _after_create(_table: Any, connection: Connection, **_kw: Any) -> None:
-    # A new blog's schema comes from create_all, not from the migrations: index it there too.
-    install(connection)
-
-
-@event.listens_for(Post.__table__, "before_drop")
-def _before_drop(_table: Any, connection: Connection, **_kw: Any) -> None:
-    uninstall(connection)
 
 
 def words(query: str) -> list[str]:
@@ -115,6 +41,4 @@ def matching(dialect: str, query_words: list[str]) -> ColumnElement[bool]:
 
 def _like(query_words: list[str]) -> ColumnElement[bool]:
     # Other databases: no index to use, but the same answers.
-    from sqlalchemy import and_, or_
-
     return and_(*(or_(Post.title.icontains(w), Post.body_source.icontains(w)) for w in query_words))

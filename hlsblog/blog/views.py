@@ -19,7 +19,7 @@ from ..models import Category, Post, Tag, User
 from ..posts import permalink, public_posts
 from ..rendering import plain_text
 from ..wxr.addresses import new_address
-from . import bp, indexes  # noqa: F401  (indexes: declared with the tables)
+from . import bp
 from .listing import paginate
 from .search import matching, words
 from .threads import build_tree, visible_comments

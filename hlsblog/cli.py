@@ -17,6 +17,7 @@ from .extensions import db
 from .models import Comment, Post, User
 from .plugins import current_host, implemented_hooks, set_enabled
 from .scaffold import plugins_new
+from .users import ROLES, create_user
 
 users_cli = AppGroup("users", help="Manage the people who write.")
 plugins_cli = AppGroup("plugins", help="List, enable and disable plugins; start a new one.")
@@ -35,14 +36,12 @@ def init_db_command() -> None:
 @click.argument("username")
 @click.option("--email", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--role", type=click.Choice(["admin", "author"]), default="author")
+@click.option("--role", type=click.Choice(ROLES), default="author")
 @click.option("--display-name", default="")
 def create_user_command(
     username: str, email: str, password: str, role: str, display_name: str
 ) -> None:
     """Add a user who can log in."""
-    from .admin.users import create_user
-
     try:
         user = create_user(username, email, password, role, display_name)
     except ValueError as exc:

@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
 
 def _moved_here() -> Any:
     """A 301 to the new address of an old one (a WordPress permalink), if it is known."""
-    from .wxr.addresses import new_address
+    from .old_addresses import new_address
 
     target = new_address(request.path, request.query_string)
     if target is None or target == request.path:

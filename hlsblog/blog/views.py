@@ -16,9 +16,9 @@ from ..comments import CommentInput, CommentRefused, clean_text, submit_comment
 from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User
+from ..old_addresses import new_address
 from ..posts import permalink, public_posts
 from ..rendering import plain_text
-from ..wxr.addresses import new_address
 from . import bp
 from .listing import paginate
 from .search import matching, words

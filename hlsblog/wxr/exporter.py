@@ -23,10 +23,10 @@ from flask import url_for
 from ..dates import local
 from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, User, utcnow
+from ..old_addresses import address_key, key_of_url
 from ..posts import permalink
 from ..rendering import clean_post_html, markdown_to_html, ping_title, split_more
 from ..settings import get_setting
-from .addresses import address_key, key_of_url
 from .items import FORMAT_META, MARKDOWN_META, OLD_URL_META
 from .names import ping_stored, stored
 

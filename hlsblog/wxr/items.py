@@ -11,8 +11,8 @@ from urllib.parse import unquote, urljoin
 from ..comments import recount, render_comment
 from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
+from ..old_addresses import key_of_url, remember
 from ..posts import render_post, slugify, unique_slug
-from .addresses import key_of_url, remember
 from .autop import wordpress_html
 from .names import ping_shown
 from .reader import WxrComment, WxrItem

@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from sqlalchemy.orm import lazyload
 
-from ..extensions import db
-from ..models import OldAddress, Post
-from ..posts import permalink
+from .extensions import db
+from .models import OldAddress, Post
+from .posts import permalink
 
 
 def address_key(path: str, query: str = "") -> str:

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Category, Tag, User
 from ..posts import slugify, unique_slug
 from ..settings import bump_generation
+from .context import Work
 from .items import ItemImporter
 from .names import clean_login
 from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, check_version
@@ -84,9 +85,7 @@ class Importer:
         else:
             self.items.item(record)
 
-    def run(
-        self, kind: str, label: str, work: Callable[[], tuple[str, str]], count: bool = True
-    ) -> bool:
+    def run(self, kind: str, label: str, work: Work, count: bool = True) -> bool:
         """Do ``work`` in a transaction of its own; count its outcome (if asked) or failure."""
         try:
             # Nothing is written before the commit: one flush per record, not one per query.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from ..comments import recount, render_comment
@@ -14,11 +14,9 @@ from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
 from ..old_addresses import key_of_url, remember
 from ..posts import render_post, slugify, unique_slug
 from .autop import wordpress_html
+from .context import ImportContext
 from .names import ping_shown
 from .reader import WxrComment, WxrItem
-
-if TYPE_CHECKING:
-    from .importer import Importer
 
 # Post meta our own export writes, so a move from one hlsblog to another loses nothing.
 MARKDOWN_META = "_hlsblog_markdown"
@@ -95,7 +93,7 @@ def _snapshot(post: Post) -> tuple[Any, ...]:
 class ItemImporter:
     """Posts, pages, their comments, and attachments, for one run of an import."""
 
-    def __init__(self, importer: Importer) -> None:
+    def __init__(self, importer: ImportContext) -> None:
         self.importer = importer
         self.report = importer.report
         self.attachment_parents: dict[str, int] = {}  # old address key -> parent's wp id

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Comment, Post
+from ..permissions import can_edit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,8 +35,8 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def may_edit(post: Post) -> bool:
-    """Admins edit every post; authors their own."""
-    return current_user.is_admin or post.author_id == current_user.id
+    """Whether the logged-in user may edit ``post`` (admins every post, authors their own)."""
+    return can_edit(current_user, post)
 
 
 @bp.route("/")

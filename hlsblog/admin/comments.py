@@ -11,8 +11,9 @@ from ..audit import record
 from ..comments import delete_comment, render_comment, set_comment_status
 from ..extensions import db
 from ..models import Comment, Post
+from ..permissions import editable_only
 from ..settings import bump_generation
-from . import bp
+from . import bp, may_edit
 
 STATUSES = ("pending", "approved", "spam", "trash")
 ACTIONS = {
@@ -27,13 +28,11 @@ ACTIONS = {
 
 def _visible_query(status: str) -> Any:
     query = db.select(Comment).where(Comment.status == status)
-    if not current_user.is_admin:
-        query = query.join(Post).where(Post.author_id == current_user.id)
-    return query
+    return editable_only(query.join(Post), current_user)
 
 
 def _may_moderate(comment: Comment) -> bool:
-    return current_user.is_admin or comment.post.author_id == current_user.id
+    return may_edit(comment.post)
 
 
 @bp.route("/comments/")

@@ -11,15 +11,11 @@ from ..audit import record
 from ..dates import local, to_utc
 from ..extensions import db
 from ..models import Post
+from ..permissions import editable_only
 from ..posts import parse_local_datetime, permalink, render_post, save_post
 from ..settings import get_setting
 from ..trash import TRASH, delete_post, empty_trash, restore_post, trash_days, trash_post
 from . import bp, may_edit
-
-
-def _own(query: Any) -> Any:
-    """``query`` narrowed to the posts the current user may edit."""
-    return query if current_user.is_admin else query.where(Post.author_id == current_user.id)
 
 
 @bp.route("/posts/")
@@ -29,9 +25,12 @@ def posts() -> Any:
         _empty_old_trash()
     in_trash = request.args.get("status") == TRASH
     chosen = (Post.status == TRASH) if in_trash else (Post.status != TRASH)
-    query = _own(db.select(Post).where(chosen)).order_by(Post.created_at.desc())
+    query = editable_only(db.select(Post).where(chosen), current_user)
+    query = query.order_by(Post.created_at.desc())
     counts = {
-        name: db.session.scalar(_own(db.select(db.func.count(Post.id)).where(where)))
+        name: db.session.scalar(
+            editable_only(db.select(db.func.count(Post.id)).where(where), current_user)
+        )
         for name, where in (("all", Post.status != TRASH), (TRASH, Post.status == TRASH))
     }
     return render_template(

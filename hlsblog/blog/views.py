@@ -17,6 +17,7 @@ from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User
 from ..old_addresses import new_address
+from ..permissions import can_edit
 from ..posts import permalink, public_posts
 from ..rendering import plain_text
 from . import bp
@@ -170,11 +171,7 @@ def _find_post(year: int, month: str, day: str, slug: str) -> Post:
 
 def _may_preview(post: Post) -> bool:
     # A post in the Trash is gone for everyone, its author too, until it is restored.
-    return (
-        post.status != "trash"
-        and current_user.is_authenticated
-        and (current_user.is_admin or current_user.id == post.author_id)
-    )
+    return post.status != "trash" and can_edit(current_user, post)
 
 
 @bp.route("/<int:year>/<month>/<day>/<slug>/", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from hlsblog import db
 from hlsblog.models import Post
+from hlsblog.permissions import editable_only
 
 from .models import IncomingWebmention, OutboundPing
 from .routes import admin
@@ -20,9 +21,7 @@ def index() -> Any:
     """Outbound pings (newest first) and the latest Webmentions received."""
     sent = db.select(OutboundPing, Post).join(Post, Post.id == OutboundPing.post_id)
     received = db.select(IncomingWebmention, Post).join(Post, Post.id == IncomingWebmention.post_id)
-    if not current_user.is_admin:
-        sent = sent.where(Post.author_id == current_user.id)
-        received = received.where(Post.author_id == current_user.id)
+    sent, received = editable_only(sent, current_user), editable_only(received, current_user)
     return render_template(
         "trackback/admin.html",
         sent=db.session.execute(sent.order_by(OutboundPing.updated_at.desc()).limit(200)).all(),

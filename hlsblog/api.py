@@ -10,15 +10,20 @@ from flask import current_app
 
 from .settings import all_settings
 
-VERDICT_ORDER = {"approve": 0, "hold": 1, "spam": 2, "reject": 3}
+# The strictest verdict wins, ordered by how far each keeps the comment from readers: shown,
+# waiting for a look, kept for review as spam, binned on the blogger's own word (trash comes
+# only from a rule the blogger set that way, so it outranks a guess of spam), never stored.
+VERDICT_ORDER = {"approve": 0, "hold": 1, "spam": 2, "trash": 3, "reject": 4}
 
 
 @dataclass(frozen=True)
 class Verdict:
     """A plugin's answer to ``check_comment``.
 
-    ``status`` is ``approve``, ``hold``, ``spam`` or ``reject``; ``reason`` is shown to the
-    blogger (and, for ``reject``, to the reader); ``rule`` names what decided it.
+    ``status`` is ``approve``, ``hold``, ``spam``, ``trash`` or ``reject``: the comment is stored
+    with that final status (approved, pending, spam, trash) in one commit, or refused. ``reason``
+    is shown to the blogger in the comment queue (and, for ``reject``, to the reader); ``rule``
+    names what decided it (the plugin's name when empty).
     """
 
     status: str
@@ -37,7 +42,12 @@ class Verdict:
 
 @dataclass
 class CommentContext:
-    """What ``check_comment`` knows besides the comment itself."""
+    """What a comment hook knows besides the comment, so no plugin reads ``flask.request``.
+
+    For ``check_comment`` and ``comment_saved``: the post, the form the reader sent, their IP and
+    user (``None`` for a reader or a pinging site). For ``comment_status_changed``: the user who
+    changed the status (``None`` for a command or a plugin), with their IP and form.
+    """
 
     post: Any
     form: dict[str, str] = field(default_factory=dict)

@@ -121,15 +121,18 @@ def filter_comment_html(comment: Comment, html: str) -> str | None:
 
 @hookspec
 def check_comment(comment: Comment, context: CommentContext) -> Verdict | None:
-    """Strictest-verdict, before a comment or a ping is stored: approve, hold, spam or reject it.
+    """Strictest-verdict, before a comment or ping is stored: approve, hold, spam, trash or reject.
 
     ``comment`` is filled in but not yet saved (``comment.kind`` tells comment, trackback,
     pingback or webmention). ``context`` carries the request's form data (``context.form``),
     the post, the IP and whether the author is logged in. Return ``hlsblog.Verdict(status,
-    reason, rule)``. The strictest verdict of all plugins wins: reject > spam > hold > approve;
-    a reject answers the reader with ``verdict.http_status`` (403 unless set, e.g. 409, 429)
-    and the reason, and keeps what they typed in the form. ``None``: no opinion. With no
-    opinion from anyone, a valid comment is approved.
+    reason, rule)``. The strictest verdict of all plugins wins: reject > trash > spam > hold >
+    approve (trash outranks spam because it comes from the blogger's own setting, spam from a
+    guess). The comment is stored with the final status (approved, pending, spam or trash) and
+    the verdict's rule and reason, which the admin's comment queue shows, in one commit; a
+    reject answers the reader with ``verdict.http_status`` (403 unless set, e.g. 409, 429) and
+    the reason, and keeps what they typed in the form. ``None``: no opinion. With no opinion
+    from anyone, a valid comment is approved. Not asked for a logged-in author's comment.
     """
 
 
@@ -143,18 +146,29 @@ def discussion_closed(post: Post, kind: str) -> str | None:
     older than 14 days."; the post page shows it in place of the comment form (and without
     reply links), and a comment or ping sent anyway is refused with 403 and that reason.
     The first plugin to answer, in plugin order, wins; the rest are not asked. ``None``: open
-    as far as this plugin is concerned. Not asked when the post's own switch is already closed.
+    as far as this plugin is concerned. Not asked when the post's own switch is already closed;
+    asked once per comment or ping taken (and once per post page rendered).
     """
 
 
 @hookspec
-def comment_saved(comment: Comment) -> None:
-    """Action, after a new comment or ping is committed (any status, spam included)."""
+def comment_saved(comment: Comment, context: CommentContext) -> None:
+    """Action, after a new comment or ping is committed with its final status (spam, trash too).
+
+    ``context`` is what ``check_comment`` saw: ``context.form`` (the fields the reader sent,
+    a plugin's own included), ``context.ip``, ``context.user`` and ``context.post``; read them
+    here rather than ``flask.request``, which a ping or a command does not have.
+    """
 
 
 @hookspec
-def comment_status_changed(comment: Comment, old: str, new: str) -> None:
-    """Action, after a comment's status changed and was committed (e.g. pending → approved)."""
+def comment_status_changed(comment: Comment, old: str, new: str, context: CommentContext) -> None:
+    """Action, after a comment's status changed and was committed (e.g. pending → approved).
+
+    ``old`` and ``new`` are statuses: ``pending``, ``approved``, ``spam``, ``trash``.
+    ``context.user`` is who changed it (``None`` for a command or a plugin), with their
+    ``context.ip`` and ``context.form``; ``context.post`` is the comment's post.
+    """
 
 
 @hookspec

@@ -153,6 +153,8 @@ class Comment(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(20), default="approved")
     verdict_rule: Mapped[str] = mapped_column(String(100), default="")
     verdict_reason: Mapped[str] = mapped_column(Text, default="")
+    # The status before spam or trash, where "restore" takes it back ("" when unknown: pending).
+    prior_status: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     wp_id: Mapped[int | None] = mapped_column(default=None)  # from a WXR import
 

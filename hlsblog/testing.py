@@ -199,6 +199,23 @@ def counting_queries(app: Flask) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
+@contextmanager
+def counting_commits(app: Flask) -> Iterator[list[Any]]:
+    """Collect every transaction ``app`` commits while the block runs (one item per commit)."""
+    commits: list[Any] = []
+
+    def count(conn: Any) -> None:
+        commits.append(conn)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "commit", count)
+    try:
+        yield commits
+    finally:
+        event.remove(engine, "commit", count)
+
+
 def admin_client(app: Flask) -> FlaskClient:
     """A client logged in through the real form as a freshly made admin."""
     with app.app_context():
@@ -209,6 +226,13 @@ def admin_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     submit_form(client, "/login", {"username": "admin", "password": PASSWORD})
     return client
+
+
+def comment_status(app: Flask, comment_id: int) -> str | None:
+    """A stored comment's status as the database has it; ``None`` once it is deleted."""
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        return comment.status if comment else None
 
 
 class Auth:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
 from hlsblog.extensions import db
 from hlsblog.models import Comment
-from hlsblog.testing import csrf_token, submit_form
+from hlsblog.testing import counting_commits, csrf_token, submit_form
 
 # The core on its own: every plugin off, so these prove the blog needs none.
 pytestmark = pytest.mark.plugins()
@@ -186,3 +187,31 @@ def test_a_held_comment_shows_only_to_its_author(make_app):
     theirs = stranger.get(url).get_data(as_text=True)
     assert "Lovely post." not in theirs and "awaiting moderation" not in theirs
     assert stored(app)[0].status == "pending" and stored(app)[0].verdict_rule == "holdall"
+
+
+def test_a_trash_verdict_lands_in_the_trash_in_one_commit(make_app, make_post):
+    app = make_app(plugins=["binner"], PLUGINS_FOLDER=str(FIXTURE_PLUGINS))
+    post = make_post()
+    reader = app.test_client()
+    with counting_commits(app) as commits:
+        assert submit_form(reader, post["url"], GOOD).status_code == 303
+    [comment] = stored(app)
+    assert (comment.status, comment.verdict_rule) == ("trash", "binner")
+    assert comment.verdict_reason == "every comment is binned here"
+    assert len(commits) == 1  # stored with its final status: no second write, no re-entry
+    assert "Lovely post." not in app.test_client().get(post["url"]).get_data(as_text=True)
+
+
+def test_discussion_closed_is_asked_once_per_comment(make_app, make_post, caplog):
+    app = make_app(plugins=[], TRACE_HOOKS=True)
+    post = make_post()
+    reader = app.test_client()
+    token = csrf_token(reader, post["url"])
+    trace = logging.getLogger("hlsblog.hooks")  # the hook tracing's own log, HLSBLOG_TRACE_HOOKS
+    trace.addHandler(caplog.handler)
+    try:
+        assert reader.post(post["url"], data={**GOOD, "csrf_token": token}).status_code == 303
+    finally:
+        trace.removeHandler(caplog.handler)
+    asked = [r for r in caplog.records if r.getMessage().startswith("hook discussion_closed(")]
+    assert len(asked) == 1

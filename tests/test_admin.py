@@ -178,11 +178,11 @@ def test_moderating_comments_in_the_admin(app, client, make_user, auth, make_pos
     comment = make_comment(post["id"], "Spammy words")
     make_user()
     auth.login()
-    submit_form(client, "/admin/comments/", {}, action=f"/admin/comments/{comment}/spam")
+    submit_form(client, "/admin/comments/", {"one": f"spam:{comment}"})
     assert "Spammy words" not in client.get(post["url"]).get_data(as_text=True)
     spam = client.get("/admin/comments/?status=spam").get_data(as_text=True)
-    assert "Spammy words" in spam and "Spam (1)" in spam
-    submit_form(client, "/admin/comments/", {}, action=f"/admin/comments/{comment}/notspam")
+    assert "Spammy words" in spam and "Spam (1)" in spam and "Not spam" in spam
+    submit_form(client, "/admin/comments/", {"status": "spam", "one": f"restore:{comment}"})
     assert "Spammy words" in client.get(post["url"]).get_data(as_text=True)
     submit_form(
         client,
@@ -195,7 +195,8 @@ def test_moderating_comments_in_the_admin(app, client, make_user, auth, make_pos
         },
     )
     assert "Edited x" in client.get(post["url"]).get_data(as_text=True)
-    submit_form(client, "/admin/comments/", {}, action=f"/admin/comments/{comment}/delete")
+    submit_form(client, "/admin/comments/", {"one": f"trash:{comment}"})
+    submit_form(client, "/admin/comments/", {"one": f"delete:{comment}"})
     with app.app_context():
         assert db.session.get(Comment, comment) is None
 

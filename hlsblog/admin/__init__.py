@@ -42,16 +42,12 @@ def may_edit(post: Post) -> bool:
 @bp.route("/")
 def dashboard() -> Any:
     """Counts and the latest posts and comments."""
-    counts = dict(
-        db.session.execute(
-            db.select(Comment.status, db.func.count(Comment.id)).group_by(Comment.status)
-        ).all()
-    )
+    counts = comments.status_counts()  # as the queue counts: not a trashed post's comments
     recent_posts = db.session.scalars(
         db.select(Post).order_by(Post.updated_at.desc()).limit(5)
     ).all()
     recent_comments = db.session.scalars(
-        db.select(Comment).order_by(Comment.created_at.desc()).limit(5)
+        comments.visible(db.select(Comment)).order_by(Comment.created_at.desc()).limit(5)
     ).all()
     return render_template(
         "admin/dashboard.html", counts=counts, posts=recent_posts, comments=recent_comments

@@ -1,7 +1,9 @@
-"""Comment moderation: rules that hold or refuse comments, a queue to work through, mail notices.
+"""Comment moderation: rules that hold, bin or refuse comments; mail notices; purging old spam.
 
 Rules (links, moderation and disallowed words, first comment, flood, duplicates, a honeypot,
-old posts, pings) decide through ``check_comment``; the queue lives at /admin/moderation/.
+pings) decide through ``check_comment``, closing old posts through ``discussion_closed``. The
+core stores each verdict's rule and reason with the comment and shows them in its one comment
+queue (/admin/comments/); the plugin's old queue address leads there.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from markupsafe import Markup
 from hlsblog import CommentContext, PluginSetting, Verdict, hookimpl
 from hlsblog.models import Comment, Post
 
-from . import events, queue, rules, slots, unsubscribe
+from . import events, purge, redirect, rules, slots, unsubscribe
 from .models import CommentMark, ReplySubscription
 from .settings import SETTINGS
 
@@ -41,28 +43,28 @@ def discussion_closed(post: Post, kind: str) -> str | None:
 
 
 @hookimpl
-def comment_saved(comment: Comment) -> None:
-    """Bin, subscribe and notify as the new comment's status asks."""
-    events.on_saved(comment)
+def comment_saved(comment: Comment, context: CommentContext) -> None:
+    """Subscribe and notify as the new comment's status and its form ask."""
+    events.on_saved(comment, context)
 
 
 @hookimpl
-def comment_status_changed(comment: Comment, old: str, new: str) -> None:
-    """Remember moves to spam or trash; tell subscribers of newly approved replies."""
+def comment_status_changed(comment: Comment, old: str, new: str, context: CommentContext) -> None:
+    """Time moves to spam or trash; tell subscribers of newly approved replies."""
     events.on_status_changed(comment, old, new)
 
 
 @hookimpl
 def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
-    """The stylesheet, the comment form's extra fields and the admin menu link."""
-    render = {"head": slots.head, "comment_form": slots.comment_form, "admin_nav": slots.admin_nav}
+    """The stylesheet and the comment form's extra fields."""
+    render = {"head": slots.head, "comment_form": slots.comment_form}
     return render[slot](context) if slot in render else None
 
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
-    """The queue (login required) and the public unsubscribe page."""
-    return [queue.bp, unsubscribe.bp]
+    """The old queue address (a redirect), the public unsubscribe page, the lazy purge."""
+    return [redirect.bp, unsubscribe.bp, purge.bp]
 
 
 @hookimpl

@@ -2,48 +2,41 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
-
-from hlsblog import db
-from hlsblog.comments import set_comment_status
+from hlsblog import CommentContext, db
 from hlsblog.models import Comment, utcnow
 
 from . import notices
 from .models import ReplySubscription, mark_for
-from .settings import setting
 
 NOTIFY_FIELD = "moderation_notify"
 BINNED = ("spam", "trash")
 
 
-def remember_move(comment: Comment, old: str) -> None:
-    """Note when a comment went to spam or trash, and from where (for restore and purge)."""
-    mark = mark_for(comment.id)
-    mark.moved_at = utcnow()
-    if old not in BINNED:
-        mark.prior_status = old
+def remember_move(comment: Comment) -> None:
+    """Note when a comment went to spam or trash: the purge counts its days from then."""
+    mark_for(comment.id).moved_at = utcnow()
     db.session.commit()
 
 
-def subscribe_if_asked(comment: Comment) -> None:
-    """Keep the commenter's wish to be told of replies to this comment."""
-    wanted = has_request_context() and request.form.get(NOTIFY_FIELD)
-    if not wanted or comment.kind != "comment" or not comment.author_email:
+def subscribe_if_asked(comment: Comment, context: CommentContext) -> None:
+    """Keep the commenter's wish, ticked in the form, to be told of replies to this comment."""
+    if not context.form.get(NOTIFY_FIELD) or comment.kind != "comment":
         return
-    if comment.status in BINNED:
+    if not comment.author_email or comment.status in BINNED:
         return
     db.session.add(ReplySubscription(comment_id=comment.id, email=comment.author_email))
     db.session.commit()
 
 
-def on_saved(comment: Comment) -> None:
-    """A new comment: bin it per setting, keep subscriptions, send the notices due."""
+def on_saved(comment: Comment, context: CommentContext) -> None:
+    """A new comment: keep subscriptions, send the notices due.
+
+    One binned by a verdict needs nothing: the core stored it in spam or trash in one commit,
+    and the purge counts from when it came, which is then.
+    """
     if comment.status in BINNED:
-        remember_move(comment, "pending")
-        if comment.verdict_rule == "disallowed_words" and setting("disallowed_action") == "trash":
-            set_comment_status(comment, "trash")
         return
-    subscribe_if_asked(comment)
+    subscribe_if_asked(comment, context)
     if comment.status == "pending":
         notices.held(comment)
     elif comment.status == "approved":
@@ -52,8 +45,8 @@ def on_saved(comment: Comment) -> None:
 
 
 def on_status_changed(comment: Comment, old: str, new: str) -> None:
-    """A comment moved: remember moves to the bins; tell subscribers of newly public replies."""
+    """A comment moved: time moves to the bins; tell subscribers of newly public replies."""
     if new in BINNED:
-        remember_move(comment, old)
+        remember_move(comment)
     elif new == "approved":
         notices.replies(comment)

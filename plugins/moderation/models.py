@@ -25,7 +25,11 @@ class ReplySubscription(db.Model):  # type: ignore[name-defined]
 
 
 class CommentMark(db.Model):  # type: ignore[name-defined]
-    """When a comment went to spam or trash (purge counts from then), and notices sent."""
+    """When a comment went to spam or trash (purge counts from then), and notices sent.
+
+    ``prior_status`` is no longer read: the core keeps it (``Comment.prior_status``, carried
+    over by its migration). The column stays so tables made before still take new rows.
+    """
 
     __tablename__ = "moderation_mark"
 

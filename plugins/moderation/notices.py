@@ -47,8 +47,9 @@ def _render(template: str, comment: Comment, **extra: Any) -> str:
 
 
 def _admin_link(comment: Comment, action: str = "") -> str:
+    # The comment's page in the core's queue: a "do" link there only asks, after a login.
     args = {"do": action} if action else {}
-    return url_for("moderation.comment", comment_id=comment.id, _external=True, **args)
+    return url_for("admin.comment", comment_id=comment.id, _external=True, **args)
 
 
 def held(comment: Comment) -> None:
@@ -61,7 +62,7 @@ def held(comment: Comment) -> None:
         comment,
         approve=_admin_link(comment, "approve"),
         spam=_admin_link(comment, "spam"),
-        queue=url_for("moderation.queue", _external=True),
+        queue=url_for("admin.comments", status="pending", _external=True),
     )
     title = comment.post.title
     send(compose(author.email, f"[{get_setting('title')}] Please moderate: “{title}”", body))

@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import current_app
+from flask import Blueprint, current_app, request
+from flask_login import current_user
 
-from hlsblog import db
+from hlsblog import current_host, db
 from hlsblog.comments import delete_comment
 from hlsblog.models import Comment, utcnow
 
 from .models import CommentMark
-from .settings import setting
+from .settings import NAME, setting
 
+bp = Blueprint("moderation_purge", __name__)
 EVERY_SECONDS = 3600
 BATCH = 200
 _LAST_RUN = "moderation.purged_at"
@@ -37,8 +39,17 @@ def purge_old(days: int) -> int:
     return len(doomed)
 
 
+@bp.before_app_request
+def _on_opening_the_queue() -> None:
+    # Before the comment queue lists anything, so what it shows is what stays.
+    if request.endpoint != "admin.comments" or request.method != "GET":
+        return
+    if current_user.is_authenticated and current_host().is_enabled(NAME):
+        purge_now_and_then()
+
+
 def purge_now_and_then() -> None:
-    """Purge at most once an hour per worker, on a request to the moderation queue."""
+    """Purge at most once an hour per worker, when someone opens the comment queue."""
     now = time.monotonic()
     last = current_app.extensions.get(_LAST_RUN)
     if last is not None and now - last < EVERY_SECONDS:

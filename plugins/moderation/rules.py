@@ -1,7 +1,9 @@
 """The moderation rules: each looks at one comment and may return a Verdict.
 
-``judge`` runs them all and keeps the strictest verdict (reject > spam > hold); among equals the
-rule listed first wins, so the reason shown is the most telling one.
+``judge`` runs them all and keeps the strictest verdict (reject > trash > spam > hold); among
+equals the rule listed first wins, so the reason shown is the most telling one. Closing old posts
+is not a rule here: the core asks ``discussion_closed`` (``closed_reason``) once per comment,
+before any rule runs.
 """
 
 from __future__ import annotations
@@ -39,13 +41,6 @@ def closed_reason(post: Post) -> str | None:
     if post.published_at >= utcnow() - timedelta(days=days):
         return None
     return f"Comments are closed: this post is more than {days} days old."
-
-
-def closed_old_post(comment: Comment, context: CommentContext) -> Verdict | None:
-    """Refuse comments on old posts (the core asks ``discussion_closed`` first; this is
-    the same rule for callers that judge a comment without that check)."""
-    reason = closed_reason(context.post)
-    return Verdict("reject", reason, "closed", 403) if reason else None
 
 
 def duplicate(comment: Comment, context: CommentContext) -> Verdict | None:
@@ -140,7 +135,8 @@ def disallowed_words(comment: Comment, context: CommentContext) -> Verdict | Non
     found = _word_match(comment, words("disallowed_words"), stripped=True)
     if found is None:
         return None
-    return Verdict("spam", f"Disallowed word {found}.", "disallowed_words")
+    status = "trash" if setting("disallowed_action") == "trash" else "spam"
+    return Verdict(status, f"Disallowed word {found}.", "disallowed_words")
 
 
 def moderation_words(comment: Comment, context: CommentContext) -> Verdict | None:
@@ -195,7 +191,6 @@ def hold_all(comment: Comment, context: CommentContext) -> Verdict | None:
 
 
 RULES: list[Rule] = [
-    closed_old_post,
     duplicate,
     flood,
     honeypot,

@@ -1,5 +1,5 @@
-"""What the plugin adds to the theme: its stylesheet, the honeypot and the notify checkbox in
-the comment form, and the pending count in the admin's menu."""
+"""What the plugin adds to the theme: its stylesheet, and the honeypot and the notify checkbox
+in the comment form. (The admin menu's count of waiting comments is the core's.)"""
 
 from __future__ import annotations
 
@@ -10,21 +10,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .events import NOTIFY_FIELD
-from .queue import status_counts
 from .rules import HONEYPOT
 from .settings import NAME, setting
 
 
 def head(context: dict[str, Any]) -> Markup | None:
-    """The plugin's stylesheet (it hides the honeypot) where a form or the queue may show."""
-    if context.get("page") not in ("single", "admin"):
+    """The plugin's stylesheet (it hides the honeypot) on post pages, where the form is."""
+    if context.get("page") != "single":
         return None
     href = url_for("plugin_static", plugin=NAME, filename="moderation.css")
-    tags = Markup('<link rel="stylesheet" href="{}">').format(href)
-    if context.get("page") == "admin":
-        script = url_for("plugin_static", plugin=NAME, filename="moderation.js")
-        tags += Markup('\n<script src="{}" defer></script>').format(script)
-    return tags
+    return Markup('<link rel="stylesheet" href="{}">').format(href)
 
 
 def comment_form(context: dict[str, Any]) -> Markup:
@@ -43,14 +38,3 @@ def comment_form(context: dict[str, Any]) -> Markup:
         '<label for="{0}">Notify me of replies by email</label></p>'
     ).format(NOTIFY_FIELD, Markup(" checked") if ticked else "")
     return trap + box
-
-
-def admin_nav(context: dict[str, Any]) -> Markup | None:
-    """A "Moderation" link with the number of comments waiting."""
-    if not current_user.is_authenticated:
-        return None
-    pending = status_counts()["pending"]
-    badge = Markup(' <span class="badge" id="moderation-pending">{}</span>').format(pending)
-    return Markup('<a href="{}">Moderation{}</a>').format(
-        url_for("moderation.queue", status="pending"), badge if pending else ""
-    )

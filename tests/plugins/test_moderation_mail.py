@@ -113,6 +113,7 @@ def test_a_held_comment_mails_the_author_links_that_need_a_login(
     assert "First words." in text and "ada@example.org" in text and "127.0.0.1" in text
     assert "first: First comment from this name and mail" in text
     approve = link_in(text, "Approve it")
+    assert approve.startswith("/admin/comments/")  # the core's one queue
     assert link_in(text, "Spam it").endswith("?do=spam")
     reader = app.test_client()
     assert "/login" in reader.get(approve).headers["Location"]
@@ -145,14 +146,14 @@ def test_reply_notices_wait_for_approval_and_can_be_stopped(
     auth.login()
     with app.app_context():
         ada_id = db.session.scalar(db.select(Comment.id))
-    submit_form(client, "/admin/moderation/", {"one": f"approve:{ada_id}"})
+    submit_form(client, "/admin/comments/", {"one": f"approve:{ada_id}"})
     bob = app.test_client()
     submit_form(bob, post["url"], {**BOB, "comment_parent": ada_id})
     with app.app_context():
         bob_id = db.session.scalar(db.select(Comment.id).where(Comment.author_name == "Bob"))
     time.sleep(0.3)
     assert smtp.messages == []  # Bob's reply is held: nothing yet
-    submit_form(client, "/admin/moderation/", {"one": f"approve:{bob_id}"})
+    submit_form(client, "/admin/comments/", {"one": f"approve:{bob_id}"})
     [notice] = smtp.wait(1)
     assert notice["To"] == "ada@example.org"
     assert notice["Subject"] == "[hlsblog] New reply to your comment on “Birds”"

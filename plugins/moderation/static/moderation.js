@@ -1,9 +1,0 @@
-// "Pick all" in the moderation queue: ticks or clears every row's checkbox.
-// Without script the box stays hidden and rows are ticked one by one.
-document.addEventListener("DOMContentLoaded", () => {
-  const all = document.getElementById("pick-all");
-  if (!all) return;
-  const rows = () => document.querySelectorAll('input[name="ids"]');
-  all.hidden = false;
-  all.addEventListener("change", () => rows().forEach((box) => { box.checked = all.checked; }));
-});

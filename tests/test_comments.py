@@ -208,6 +208,8 @@ def test_discussion_closed_is_asked_once_per_comment(make_app, make_post, caplog
     reader = app.test_client()
     token = csrf_token(reader, post["url"])
     trace = logging.getLogger("hlsblog.hooks")  # the hook tracing's own log, HLSBLOG_TRACE_HOOKS
+    # make_app's init_db ran Alembic, whose logging set-up switches loggers made before it off.
+    trace.disabled = False
     trace.addHandler(caplog.handler)
     try:
         assert reader.post(post["url"], data={**GOOD, "csrf_token": token}).status_code == 303

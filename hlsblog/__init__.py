@@ -65,10 +65,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database, search_index  # noqa: F401  (database: registers the SQLite pragmas)
+    from . import database, generation, search_index  # noqa: F401  (database: SQLite pragmas)
 
     db.init_app(app)
     search_index.register()
+    generation.init_app(app)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
@@ -77,7 +78,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from . import backup, cli, errors, ratelimit, security, templating
+    from . import backup, caching, cli, errors, ratelimit, security, templating
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
@@ -86,6 +87,7 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     templating.init_app(app)
+    caching.init_app(app)  # after the CSRF extension: its csrf_token() must win
     errors.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import current_app
 
+from .caching import GenerationCache  # noqa: F401  (for plugins: values kept per generation)
+from .generation import ReaderVisible  # noqa: F401  (for plugins: models whose rows readers see)
 from .settings import all_settings
 
 # The strictest verdict wins, ordered by how far each keeps the comment from readers: shown,

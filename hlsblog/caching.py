@@ -9,6 +9,7 @@ built while a scheduled post is waiting is kept only until that post goes public
 
 The comment form's CSRF token is never stored: while a page is built for the cache,
 ``csrf_token()`` gives a placeholder, and each answer fills in the reader's own token.
+``GenerationCache`` keeps the pages; the feeds plugin keeps its built feeds in one too.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_login import current_user
@@ -50,41 +51,68 @@ class CachedPage:
         return self.fresh_until is None or datetime.now(UTC) < self.fresh_until
 
 
-class PageCache:
-    """Pages of the current content generation; the least recently used go first."""
+class Expiring(Protocol):
+    """A cached value that may go stale before the generation moves (a scheduled post is due)."""
 
-    def __init__(self, size: int) -> None:
+    @property
+    def fresh(self) -> bool: ...
+
+
+V = TypeVar("V", bound=Expiring)
+
+
+class GenerationCache(Generic[V]):
+    """Values built for the current content generation; the least recently used go first.
+
+    Pass ``content_generation()`` with every call: it moves whenever readers could see
+    something new, in every worker at once, and the cache then starts empty. Serves the page
+    cache and the feeds plugin's built feeds.
+    """
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
         self._lock = threading.Lock()
         self._generation: str | None = None
-        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
 
-    def get(self, generation: str, key: str) -> CachedPage | None:
-        """The page at ``key`` if this generation built it and it is still fresh."""
+    def get(self, generation: str, key: Hashable) -> V | None:
+        """The value at ``key`` if this generation built it and it is still fresh."""
         with self._lock:
             if generation != self._generation:
-                self._pages.clear()
+                self._items.clear()
                 self._generation = generation
-            page = self._pages.get(key)
-            if page is None or not page.fresh:
+            found = self._items.get(key)
+            if found is None or not found.fresh:
                 return None
-            self._pages.move_to_end(key)
-            return page
+            self._items.move_to_end(key)
+            return found
 
-    def put(self, generation: str, key: str, page: CachedPage) -> None:
-        """Keep ``page`` unless the content moved on while it was built."""
+    def put(self, generation: str, key: Hashable, value: V) -> None:
+        """Keep ``value`` unless the content moved on while it was built."""
         with self._lock:
             if generation != self._generation:
                 return
-            self._pages[key] = page
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def get_or_build(
+        self, generation: str, key: Hashable, build: Callable[[], V | None]
+    ) -> V | None:
+        """The value at ``key``, built now (outside the lock) only if this generation has none."""
+        found = self.get(generation, key)
+        if found is None:
+            found = build()  # one slow build never blocks the other readers
+            if found is not None:
+                self.put(generation, key, found)
+        return found
 
 
 def init_app(app: Flask | Any) -> None:
     """Give the app its page cache and the placeholder-aware ``csrf_token()``."""
     size = int(app.config.get("PAGE_CACHE_SIZE", DEFAULT_SIZE))
-    app.extensions["hlsblog.page_cache"] = PageCache(size) if size > 0 else None
+    cache: GenerationCache[CachedPage] | None = GenerationCache(size) if size > 0 else None
+    app.extensions["hlsblog.page_cache"] = cache
     # Flask-WTF offers its own as a global and through a context processor; ours must win both.
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})
@@ -97,8 +125,8 @@ def csrf_token() -> str:
     return generate_csrf()
 
 
-def _page_cache() -> PageCache | None:
-    cache: PageCache | None = current_app.extensions.get("hlsblog.page_cache")
+def _page_cache() -> GenerationCache[CachedPage] | None:
+    cache: GenerationCache[CachedPage] | None = current_app.extensions.get("hlsblog.page_cache")
     return cache
 
 

@@ -1,15 +1,18 @@
 """Blog settings kept in the database, read once per request.
 
 Each worker keeps the whole set keyed on the content generation (one small indexed read a
-request); every change of a setting moves the generation, so no worker keeps a stale copy.
+request); every change of a setting moves the generation (``generation.py`` sees to it when
+the change commits), so no worker keeps a stale copy.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from flask import g, has_request_context
+from sqlalchemy import CursorResult, update
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Setting
@@ -66,10 +69,8 @@ def get_setting(key: str, default: Any = None) -> Any:
 
 
 def set_setting(key: str, value: Any) -> None:
-    """Store a setting in the current transaction (and move the generation); the caller commits."""
+    """Store a setting in the current transaction; the caller commits (the generation moves)."""
     _store(key, value)
-    if key != GENERATION_KEY:
-        bump_generation()
 
 
 def _store(key: str, value: Any) -> None:
@@ -82,14 +83,23 @@ def _store(key: str, value: Any) -> None:
         g.hlsblog_settings[key] = value
 
 
-def bump_generation() -> None:
-    """Mark, in the current transaction, that something readers see has changed.
+def bump_generation(session: Session | None = None) -> None:
+    """Mark, in ``session``'s transaction, that something readers see has changed.
 
-    Every worker reads the new value with the settings on its next request, so ETags and
-    caches keyed on ``content_generation()`` change everywhere at once. A fresh random value
-    (not a counter) means two writers at the same moment can never produce the same one.
+    The session listener in ``generation.py`` calls this as a transaction that changed such
+    a row commits; no write path needs to. Every worker reads the new value with the settings
+    on its next request, so ETags and caches keyed on ``content_generation()`` change
+    everywhere at once. A fresh random value (not a counter) means two writers at the same
+    moment can never produce the same one.
     """
-    _store(GENERATION_KEY, uuid.uuid4().hex)
+    writer = db.session if session is None else session
+    value = uuid.uuid4().hex
+    # One statement, no read first: every commit that changes what readers see runs this.
+    moved = writer.execute(update(Setting).where(Setting.key == GENERATION_KEY).values(value=value))
+    if not cast(CursorResult[Any], moved).rowcount:  # the first change a new blog sees
+        writer.add(Setting(key=GENERATION_KEY, value=value))
+    if has_request_context() and "hlsblog_settings" in g:
+        g.hlsblog_settings[GENERATION_KEY] = value
 
 
 def content_generation() -> str:

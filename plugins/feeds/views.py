@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
 from hlsblog import content_generation, current_host, plugin_setting
+from hlsblog.api import GenerationCache
 from hlsblog.feeds import Feed, build_feed
 
 from .atom import MIMETYPE as ATOM_TYPE
 from .atom import render_atom
-from .cache import BuiltFeed, FeedCache
+from .cache import BuiltFeed
 from .rss import MIMETYPE as RSS_TYPE
 from .rss import render_rss
 
@@ -99,9 +100,11 @@ def _serve(scope: str, key: str, fmt: str) -> Any:
 def _built(scope: str, key: str, fmt: str) -> BuiltFeed:
     limit = min(MAX_ITEMS, max(1, int(plugin_setting("feeds", "items") or 10)))
     full_text = plugin_setting("feeds", "content") != "excerpt"
-    cache: FeedCache = current_app.extensions.setdefault("feeds.cache", FeedCache())
+    cache: GenerationCache[BuiltFeed] = current_app.extensions.setdefault(
+        "feeds.cache", GenerationCache()
+    )
     cache_key = (request.base_url, limit, full_text)
-    built = cache.get(
+    built = cache.get_or_build(
         content_generation(), cache_key, lambda: _build(scope, key, fmt, limit, full_text)
     )
     if built is None:

@@ -243,7 +243,7 @@ def implemented_hooks(info: PluginInfo) -> list[str]:
 def set_enabled(name: str, enabled: bool) -> None:
     """Turn a plugin on or off for every worker (they notice on their next request)."""
     from .extensions import db
-    from .settings import bump_generation, get_setting, set_setting
+    from .settings import get_setting, set_setting
 
     state = dict(get_setting(STATE_KEY) or {})
     disabled = set(state.get("disabled", []))
@@ -251,5 +251,4 @@ def set_enabled(name: str, enabled: bool) -> None:
     state["disabled"] = sorted(disabled)
     state["version"] = int(state.get("version", 0)) + 1
     set_setting(STATE_KEY, state)
-    bump_generation()
     db.session.commit()

@@ -15,7 +15,6 @@ from .extensions import db
 from .models import Category, Post, Tag, utcnow
 from .plugins import current_host
 from .rendering import POLICY_VERSION, clean_post_html, markdown_to_html, split_more
-from .settings import bump_generation
 
 
 def slugify(text: str, fallback: str = "post") -> str:
@@ -79,7 +78,6 @@ def save_post(post: Post, *, categories: Any = None, tags: Any = None) -> None:
     render_post(post)
     if post.id is None:
         db.session.add(post)
-    bump_generation()
     db.session.commit()
     if was_public and post.is_public:
         current_host().notify("post_updated", post=post)

@@ -15,7 +15,6 @@ from flask import current_app
 
 from .extensions import db
 from .models import Post, utcnow
-from .settings import bump_generation
 
 TRASH = "trash"
 DEFAULT_DAYS = 30
@@ -26,7 +25,7 @@ def trash_post(post: Post) -> None:
     if post.status == TRASH:
         return
     post.trashed_from, post.status, post.trashed_at = post.status, TRASH, utcnow()
-    _commit()
+    db.session.commit()
 
 
 def restore_post(post: Post) -> None:
@@ -34,13 +33,13 @@ def restore_post(post: Post) -> None:
     if post.status != TRASH:
         return
     post.status, post.trashed_from, post.trashed_at = post.trashed_from or "draft", "", None
-    _commit()
+    db.session.commit()
 
 
 def delete_post(post: Post) -> None:
     """Delete a post for good; the database deletes its comments with it."""
     db.session.delete(post)
-    _commit()
+    db.session.commit()
 
 
 def trash_days() -> int:
@@ -65,10 +64,5 @@ def empty_trash(days: int | None = None) -> list[str]:
     for post in expired:
         db.session.delete(post)
     if expired:
-        _commit()
+        db.session.commit()
     return titles
-
-
-def _commit() -> None:
-    bump_generation()  # readers' cached pages, feeds and ETags change with it
-    db.session.commit()

@@ -10,7 +10,7 @@ from ..api import PluginSetting, setting_key
 from ..audit import record
 from ..extensions import db
 from ..plugins import current_host, implemented_hooks, set_enabled
-from ..settings import bump_generation, get_setting, set_setting
+from ..settings import get_setting, set_setting
 from . import admin_required, bp
 
 
@@ -85,7 +85,6 @@ def plugin_settings(name: str) -> Any:
         return redirect(url_for("admin.plugins") + f"#plugin-{name}")
     for key, value in values.items():
         set_setting(setting_key(name, key), value)
-    bump_generation()
     db.session.commit()
     record("plugin settings changed", name, ", ".join(sorted(values)))
     flash(f"Settings of {name} saved.", "info")

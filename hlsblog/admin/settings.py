@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..audit import record
 from ..extensions import db
-from ..settings import DEFAULTS, bump_generation, get_setting, set_setting
+from ..settings import DEFAULTS, get_setting, set_setting
 from . import admin_required, bp
 
 TEXT = ("title", "tagline", "date_format", "time_format", "timezone")
@@ -49,7 +49,6 @@ def settings() -> Any:
             return render_template("admin/settings.html", values=request.form), 400
         for key, value in values.items():
             set_setting(key, value)
-        bump_generation()
         db.session.commit()
         record("settings changed", "blog settings", ", ".join(sorted(values)))
         flash("Settings saved.", "info")

@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..audit import record
 from ..extensions import db
 from ..models import Category, Post, Tag
-from ..settings import bump_generation
 from . import admin_required, bp
 
 KINDS: dict[str, Any] = {"category": Category, "tag": Tag}
@@ -42,7 +41,6 @@ def _rename(kind: str, term: Any, name: str) -> None:
         return
     record(f"{kind} renamed", term.name, f"to {name}")
     term.name = name
-    bump_generation()
     db.session.commit()
 
 
@@ -57,7 +55,6 @@ def delete_term(kind: str, term_id: int) -> Any:
         return render_template("admin/delete_term.html", kind=kind, term=term, posts=_uses(term))
     name, uses = term.name, _uses(term)
     db.session.delete(term)
-    bump_generation()
     db.session.commit()
     record(f"{kind} deleted", name, f"{uses} posts lost it")
     flash(f"Deleted {kind} “{name}”.", "info")

@@ -17,7 +17,6 @@ from urllib.parse import unquote
 from ..extensions import db
 from ..models import Category, Tag, User
 from ..posts import slugify, unique_slug
-from ..settings import bump_generation
 from .context import Work
 from .items import ItemImporter
 from .names import clean_login
@@ -25,8 +24,6 @@ from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, c
 from .report import ImportReport
 
 Progress = Callable[[int, int], None]
-# Readers' caches follow the import every this many changes (and at its end), not per row.
-BUMP_EVERY = 50
 
 
 def scan(path: str | Path) -> tuple[Channel, int]:
@@ -73,7 +70,6 @@ class Importer:
         self.users_by_wp_id: dict[int, int] = {}
         self.category_parents: dict[str, str] = {}
         self.known_terms: dict[tuple[str, str], Any] = {}
-        self.unannounced = 0  # changes since the content generation last moved
         self.items = ItemImporter(self)
 
     def handle(self, record: WxrAuthor | WxrTerm | WxrItem) -> None:
@@ -91,11 +87,7 @@ class Importer:
             # Nothing is written before the commit: one flush per record, not one per query.
             with db.session.no_autoflush:
                 outcome, reason = work()
-            self.unannounced += outcome != "skipped"
-            if self.unannounced >= BUMP_EVERY:
-                bump_generation()
-                self.unannounced = 0
-            db.session.commit()
+            db.session.commit()  # what it added or changed moves the content generation
         except Exception as error:  # whatever one record does wrong, the rest go on
             db.session.rollback()
             self.known_terms.clear()  # terms added in this transaction are gone
@@ -211,7 +203,6 @@ class Importer:
             if not _is_below(parent, category):
                 category.parent = parent
         self.items.finish()
-        bump_generation()
         db.session.commit()
         if self.report.get("pages", "imported"):
             self.report.notes.append(

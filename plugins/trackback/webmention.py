@@ -16,7 +16,6 @@ from flask import Response, abort, jsonify, request, url_for
 from hlsblog import db, render_comment
 from hlsblog.comments import clean_text, delete_comment
 from hlsblog.models import Comment, Post
-from hlsblog.settings import bump_generation
 
 from . import inbound, jobs
 from .models import IncomingWebmention
@@ -113,5 +112,4 @@ def _update(comment: Comment, verified: inbound.Source) -> None:
     comment.author_name = clean_text(verified.title)[:245]
     comment.body_source = clean_text(verified.excerpt or verified.title)[:2000]
     render_comment(comment, clean_text(verified.title)[:300])
-    bump_generation()
     db.session.commit()

@@ -11,7 +11,6 @@ from .api import CommentContext
 from .extensions import db
 from .models import Comment, Post
 from .plugins import current_host
-from .settings import bump_generation
 
 STATUSES = ("pending", "approved", "spam", "trash")
 BINNED = ("spam", "trash")
@@ -64,7 +63,6 @@ def set_comment_status(comment: Comment, new: str, context: CommentContext | Non
     db.session.flush()
     db.session.get(Post, comment.post_id, with_for_update=True)
     recount(comment.post)
-    bump_generation()
     db.session.commit()
     context = context or CommentContext(post=comment.post)
     current_host().notify(
@@ -96,5 +94,4 @@ def delete_comment(comment: Comment) -> None:
     db.session.delete(comment)
     db.session.flush()
     recount(post)
-    bump_generation()
     db.session.commit()

@@ -23,7 +23,7 @@ from .comment_input import (  # noqa: F401
     normalize_url,
 )
 from .comment_status import delete_comment, recount, set_comment_status  # noqa: F401
-from .database import serialized_write
+from .database import is_contention, serialized_write
 from .extensions import db
 from .models import Comment, Post, utcnow
 from .plugins import current_host
@@ -34,7 +34,7 @@ from .rendering import (
     ping_text_to_html,
     ping_title,
 )
-from .settings import bump_generation, get_setting
+from .settings import get_setting
 
 STATUS_FOR = {"approve": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
@@ -147,9 +147,10 @@ def submit_comment(
             _store(comment, checked.id, data, context)
             break
         except OperationalError as exc:
-            # SQLite under heavy load can outwait even the busy timeout: try again, then fail.
+            # Another writer was in the way (SQLite's lock held past the busy timeout by another
+            # process, a PostgreSQL deadlock or serialization failure): try again, then fail.
             db.session.rollback()
-            if attempt == 2 or "locked" not in str(exc):
+            if attempt == 2 or not is_contention(exc):
                 raise
     current_host().notify("comment_saved", comment=comment, context=context)
     return comment
@@ -167,7 +168,6 @@ def _store(comment: Comment, post_id: int, data: CommentInput, context: CommentC
         db.session.add(comment)
         db.session.flush()
         recount(post)
-        bump_generation()
         db.session.commit()
 
 
@@ -221,5 +221,4 @@ def edit_comment(comment: Comment, data: CommentInput) -> None:
     comment.author_url = normalize_url(data.url)  # a ping's source too: never javascript:
     comment.body_source = data.body
     render_comment(comment)
-    bump_generation()
     db.session.commit()

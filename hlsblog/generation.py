@@ -21,7 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from .extensions import db
 from .models import Category, Comment, OldAddress, Post, Setting, Tag, User
-from .settings import GENERATION_KEY, bump_generation
+from .settings import GENERATION_KEY, write_new_generation
 
 # session.info key: this transaction changed something readers see.
 CHANGED = "hlsblog.readers_see_a_change"
@@ -80,7 +80,7 @@ def _before_commit(session: Session) -> None:
     # Written at commit rather than at the first flush, so the one row every writer updates
     # stays locked (on PostgreSQL) only for the commit itself, not for the whole transaction.
     if session.info.get(CHANGED) or _pending_change(session):
-        bump_generation(session)
+        write_new_generation(session)
 
 
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:

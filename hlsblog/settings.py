@@ -83,7 +83,7 @@ def _store(key: str, value: Any) -> None:
         g.hlsblog_settings[key] = value
 
 
-def bump_generation(session: Session | None = None) -> None:
+def write_new_generation(session: Session | None = None) -> None:
     """Mark, in ``session``'s transaction, that something readers see has changed.
 
     The session listener in ``generation.py`` calls this as a transaction that changed such

@@ -9,35 +9,16 @@ from typing import Any
 
 from flask import Flask, abort, g, request, send_from_directory
 
-from .api import CommentContext, PluginSetting, Verdict, plugin_setting
-from .comments import CommentInput, CommentRefused, render_comment, submit_comment
+from . import api
+from .api import *  # noqa: F403  (the plugin API: ``from hlsblog import Post`` works too)
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate
-from .hookspecs import hookimpl, hookspec
-from .plugins import PluginHost, PluginTemplateLoader, current_host
-from .posts import permalink, public_posts
-from .settings import content_generation, get_setting
+from .plugins import PluginHost, PluginTemplateLoader
+from .settings import get_setting
 
 __version__ = "0.1.0"
-__all__ = [
-    "CommentContext",
-    "CommentInput",
-    "CommentRefused",
-    "PluginSetting",
-    "Verdict",
-    "content_generation",
-    "create_app",
-    "current_host",
-    "db",
-    "get_setting",
-    "hookimpl",
-    "hookspec",
-    "permalink",
-    "plugin_setting",
-    "public_posts",
-    "render_comment",
-    "submit_comment",
-]
+# What a plugin may import from here: the app factory and the plugin API (hlsblog/api.py).
+__all__ = ["create_app", *api.__all__]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,6 +97,7 @@ def _register_plugins(app: Flask, host: PluginHost) -> None:
 
 
 def _per_request() -> None:
+    from .plugins import current_host
     from .posts import announce_due_posts
 
     host = current_host()

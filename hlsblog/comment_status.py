@@ -7,7 +7,7 @@ commits, keeps the post's comment count, and tells the plugins who made it.
 
 from __future__ import annotations
 
-from .api import CommentContext
+from .comment_context import CommentContext
 from .extensions import db
 from .models import Comment, Post
 from .plugins import current_host

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 
-from .api import CommentContext, Verdict
+from .comment_context import CommentContext, Verdict
 
 # Taking, checking and changing comments are split over three modules; the names plugins and
 # views have always imported from here stay importable from here.

@@ -45,8 +45,9 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from markupsafe import Markup
 
-    from .api import CommentContext, PluginSetting, Verdict
+    from .comment_context import CommentContext, Verdict
     from .models import Comment, Post
+    from .plugin_settings import PluginSetting
 
 hookspec = pluggy.HookspecMarker("hlsblog")
 hookimpl = pluggy.HookimplMarker("hlsblog")

@@ -37,6 +37,8 @@ post_tags = db.Table(
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    """Someone who logs in: an admin, or an author who edits only their own posts."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(250), default="")
@@ -62,6 +64,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
 
 class Category(db.Model):  # type: ignore[name-defined]
+    """A category posts are filed under; categories nest through ``parent``."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
@@ -71,12 +75,16 @@ class Category(db.Model):  # type: ignore[name-defined]
 
 
 class Tag(db.Model):  # type: ignore[name-defined]
+    """A tag on posts."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
 
 
 class Post(db.Model):  # type: ignore[name-defined]
+    """A post: its Markdown source, and the HTML rendered (and sanitized) once when saved."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(String(500), default="")
@@ -135,6 +143,8 @@ class Post(db.Model):  # type: ignore[name-defined]
 
 
 class Comment(db.Model):  # type: ignore[name-defined]
+    """A reader's comment or a ping (``kind``), with its moderation status."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
     post: Mapped[Post] = relationship()

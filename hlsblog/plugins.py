@@ -18,7 +18,6 @@ from jinja2 import BaseLoader, Environment, FileSystemLoader, TemplateNotFound
 from markupsafe import Markup, escape
 
 from . import hookspecs
-from .api import PluginSetting
 from .hookcalls import (
     GuardedPlugin,
     call_attributed,
@@ -29,6 +28,7 @@ from .hookcalls import (
     trace_calls,
 )
 from .plugin_discovery import PluginInfo, discover
+from .plugin_settings import PluginSetting
 
 log = logging.getLogger("hlsblog.plugins")
 STATE_KEY = "plugins"  # setting: {"disabled": [...], "version": n}

@@ -13,8 +13,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from ..api import CommentContext
 from ..audit import record
+from ..comment_context import CommentContext
 from ..comment_status import STATUSES, actions_for, apply_action
 from ..extensions import db
 from ..models import Comment, Post

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ..api import PluginSetting, setting_key
 from ..audit import record
 from ..extensions import db
+from ..plugin_settings import PluginSetting, setting_key
 from ..plugins import current_host, implemented_hooks, set_enabled
 from ..settings import get_setting, set_setting
 from . import admin_required, bp

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from markupsafe import escape
 
-from hlsblog.feeds import Feed, FeedEntry
+from hlsblog import Feed, FeedEntry
 
 from .xmlout import XmlWriter
 

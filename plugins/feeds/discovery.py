@@ -7,8 +7,7 @@ from typing import Any
 from flask import request, url_for
 from markupsafe import Markup
 
-from hlsblog import get_setting, permalink
-from hlsblog.feeds import archive_name
+from hlsblog import archive_name, get_setting, permalink
 
 from .atom import MIMETYPE as ATOM_TYPE
 from .rss import MIMETYPE as RSS_TYPE

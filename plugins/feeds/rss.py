@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 from markupsafe import escape
 
-from hlsblog.feeds import Feed, FeedEntry
+from hlsblog import Feed, FeedEntry
 
 from .xmlout import XmlWriter
 

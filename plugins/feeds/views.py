@@ -8,9 +8,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from hlsblog import content_generation, current_host, plugin_setting
-from hlsblog.api import GenerationCache
-from hlsblog.feeds import Feed, build_feed
+from hlsblog import (
+    Feed,
+    GenerationCache,
+    build_feed,
+    content_generation,
+    is_enabled,
+    plugin_setting,
+)
 
 from .atom import MIMETYPE as ATOM_TYPE
 from .atom import render_atom
@@ -88,7 +93,7 @@ QUERY_FEEDS = {
 def query_feed_redirect() -> Any:
     """Send subscribers of ``/?feed=…`` on to the feed's address (301)."""
     wanted = QUERY_FEEDS.get(request.args.get("feed", "")) if request.path == "/" else None
-    if wanted is None or not current_host().is_enabled("feeds"):
+    if wanted is None or not is_enabled("feeds"):
         return None
     return redirect(url_for(wanted[0], fmt=wanted[1]), 301)
 

@@ -14,8 +14,7 @@ import click
 from flask import Blueprint
 from markupsafe import Markup
 
-from hlsblog import CommentContext, PluginSetting, Verdict, hookimpl
-from hlsblog.models import Comment, Post
+from hlsblog import Comment, CommentContext, PluginSetting, Post, Verdict, hookimpl
 
 from . import events, purge, redirect, rules, slots, unsubscribe
 from .models import CommentMark, ReplySubscription

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from hlsblog import current_host, get_setting
+from hlsblog import is_enabled
 
 from .purge import purge_old
 from .settings import NAME, setting
@@ -17,9 +17,7 @@ moderation_cli = AppGroup("moderation", help="Comment moderation.")
 @click.option("--days", type=int, default=None, help="Age in days (default: the setting).")
 def purge_command(days: int | None) -> None:
     """Delete spam and trash older than the set number of days."""
-    host = current_host()
-    host.refresh(get_setting("plugins"))
-    if not host.is_enabled(NAME):
+    if not is_enabled(NAME):
         raise click.ClickException("The moderation plugin is disabled.")
     age = int(setting("purge_days") or 0) if days is None else days
     total = 0

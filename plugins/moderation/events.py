@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hlsblog import CommentContext, db
-from hlsblog.models import Comment, utcnow
+from hlsblog import Comment, CommentContext, db, utcnow
 
 from . import notices
 from .models import ReplySubscription, mark_for

@@ -1,18 +1,17 @@
-"""Sending mail over SMTP in a background thread, so a reader's request never waits on it."""
+"""Sending mail over SMTP after the request (``run_later``), so a reader never waits on it."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
-import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from flask import request
 
-from hlsblog import get_setting
+from hlsblog import get_setting, run_later
 
 from .settings import setting
 
@@ -62,15 +61,14 @@ def compose(
     return message
 
 
-def send(message: EmailMessage) -> threading.Thread | None:
-    """Send ``message`` in the background; ``None`` when mail is off."""
+def send(message: EmailMessage) -> bool:
+    """Send ``message`` in the background; ``False`` when mail is off."""
     config = smtp_config()
     if config is None:
-        return None
+        return False
     message["From"] = formataddr((str(get_setting("title") or ""), config.sender))
-    thread = threading.Thread(target=deliver, args=(config, message), daemon=True)
-    thread.start()
-    return thread
+    run_later(deliver, config, message)
+    return True
 
 
 def deliver(config: SmtpConfig, message: EmailMessage) -> None:

@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hlsblog import db
-from hlsblog.models import utcnow
+from hlsblog import db, utcnow
 
 
 class ReplySubscription(db.Model):  # type: ignore[name-defined]

@@ -8,8 +8,7 @@ from typing import Any
 from flask import current_app, has_request_context, render_template, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from hlsblog import db, get_setting, permalink
-from hlsblog.models import Comment
+from hlsblog import Comment, db, get_setting, permalink
 
 from .mail import compose, send
 from .models import ReplySubscription, mark_for

@@ -8,9 +8,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
-from hlsblog import current_host, db
-from hlsblog.comments import delete_comment
-from hlsblog.models import Comment, utcnow
+from hlsblog import Comment, db, delete_comment, is_enabled, utcnow
 
 from .models import CommentMark
 from .settings import NAME, setting
@@ -44,7 +42,7 @@ def _on_opening_the_queue() -> None:
     # Before the comment queue lists anything, so what it shows is what stays.
     if request.endpoint != "admin.comments" or request.method != "GET":
         return
-    if current_user.is_authenticated and current_host().is_enabled(NAME):
+    if current_user.is_authenticated and is_enabled(NAME):
         purge_now_and_then()
 
 

@@ -13,9 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from hlsblog import CommentContext, Verdict, db
-from hlsblog.models import Comment, Post, utcnow
-from hlsblog.rendering import plain_text
+from hlsblog import Comment, CommentContext, Post, Verdict, db, plain_text, utcnow
 
 from .settings import setting, words
 

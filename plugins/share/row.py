@@ -8,8 +8,7 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
-from hlsblog import current_host, get_setting, plugin_setting
-from hlsblog.api import setting_key
+from hlsblog import get_setting, plugin_setting, report_failure, setting_key
 
 from .targets import ShareTarget, known_targets, shared_post
 
@@ -44,7 +43,7 @@ def links_for(post: Any) -> list[Link]:
         try:
             links.append(Link(target, target.href(shared)))
         except Exception as exc:  # one plugin's broken target must not take the row down
-            current_host().report(target.plugin or "share", "share_targets", exc)
+            report_failure(target.plugin or "share", "share_targets", exc)
     return links
 
 

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import g, url_for
 
-from hlsblog import current_host, permalink
+from hlsblog import hook_answers, permalink, report_failure
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SCHEMES = ("https", "http", "mailto")
@@ -108,13 +108,12 @@ def known_targets() -> dict[str, ShareTarget]:
     """Every enabled plugin's targets by name, in call order; a bad answer is reported."""
     if "share_targets" in g:
         return dict(g.share_targets)
-    host = current_host()
     known: dict[str, ShareTarget] = {}
-    for plugin, answer in host.collect("share_targets"):
+    for plugin, answer in hook_answers("share_targets"):
         try:
             targets = [replace(target, plugin=plugin) for target in as_targets(answer)]
             known.update((target.name, target) for target in targets)
         except (TypeError, ValueError) as exc:
-            host.report(plugin, "share_targets", exc)
+            report_failure(plugin, "share_targets", exc)
     g.share_targets = known
     return dict(known)

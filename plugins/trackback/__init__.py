@@ -12,8 +12,7 @@ from typing import Any
 from flask import Blueprint, render_template, url_for
 from markupsafe import Markup
 
-from hlsblog import PluginSetting, hookimpl, permalink
-from hlsblog.models import Post
+from hlsblog import PluginSetting, Post, hookimpl, permalink
 
 from .settings import SETTINGS, VERSION, receives
 

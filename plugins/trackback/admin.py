@@ -7,9 +7,7 @@ from typing import Any
 from flask import render_template
 from flask_login import current_user, login_required
 
-from hlsblog import db
-from hlsblog.models import Post
-from hlsblog.permissions import editable_only
+from hlsblog import Post, db, editable_only
 
 from .models import IncomingWebmention, OutboundPing
 from .routes import admin

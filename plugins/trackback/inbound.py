@@ -14,9 +14,7 @@ from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from hlsblog import CommentInput, CommentRefused, db, submit_comment
-from hlsblog.comments import clean_text
-from hlsblog.models import Comment, Post
+from hlsblog import Comment, CommentInput, CommentRefused, Post, clean_text, db, submit_comment
 
 from . import pages
 from .safe_fetch import FetchError, FetchRefused, Limits, check_url, fetch

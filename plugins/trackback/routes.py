@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from hlsblog import current_host
-from hlsblog.extensions import csrf
+from hlsblog import csrf, is_enabled
 
 from .inbound import PingRefused
 from .settings import PLUGIN, receives
@@ -50,7 +49,7 @@ def advertise(response: Response) -> Response:
         request.method in ("GET", "HEAD")
         and response.status_code == 200
         and response.mimetype == "text/html"
-        and current_host().is_enabled(PLUGIN)
+        and is_enabled(PLUGIN)
     ):
         if receives("pingback"):
             response.headers["X-Pingback"] = url_for("linkbacks.pingback", _external=True)

@@ -18,11 +18,18 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask import current_app
 
-from hlsblog import db, get_setting, permalink, plugin_setting
-from hlsblog.models import Post, utcnow
-from hlsblog.rendering import strip_tags
+from hlsblog import (
+    Post,
+    db,
+    get_setting,
+    permalink,
+    plugin_setting,
+    run_later,
+    strip_tags,
+    utcnow,
+)
 
-from . import jobs, pacing, pages
+from . import pacing, pages
 from .discovery import Endpoint, RetryLater, TooQuickly, check_status, discover
 from .models import OutboundPing
 from .safe_fetch import FetchError, Response, fetch
@@ -80,7 +87,7 @@ def schedule(post: Post, updated: bool = False) -> None:
         # HTML text, not plain: WordPress sends it so and receivers (ours too) decode it once.
         excerpt = strip_tags(post.excerpt or post.teaser_html or post.body_html)[:250]
         outgoing = Outgoing(post.id, source, post.title, excerpt, str(get_setting("title")))
-        jobs.start(send_all, outgoing, links)
+        run_later(send_all, outgoing, links)
 
 
 def _worth_pinging_again(post_id: int, links: list[str]) -> list[str]:

@@ -13,11 +13,17 @@ from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
 
-from hlsblog import db, render_comment
-from hlsblog.comments import clean_text, delete_comment
-from hlsblog.models import Comment, Post
+from hlsblog import (
+    Comment,
+    Post,
+    clean_text,
+    db,
+    delete_comment,
+    render_comment,
+    run_later,
+)
 
-from . import inbound, jobs
+from . import inbound
 from .models import IncomingWebmention
 from .pages import page_key
 from .routes import client, protocols, require
@@ -63,7 +69,7 @@ def webmention() -> Any:
     except inbound.PingRefused as refusal:
         db.session.rollback()
         return _text(refusal.message, 400)
-    jobs.start(process, task.id)
+    run_later(process, task.id)
     status = url_for("linkbacks.webmention_status", task_id=task.id, _external=True)
     return _text(f"Accepted: the source will be checked shortly. Status: {status}", 202)
 

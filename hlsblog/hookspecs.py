@@ -178,7 +178,8 @@ def post_published(post: Post) -> None:
 
     For a post published now, right after the save; for a scheduled post, on the first
     request after its time. Use it for outbound pings and cache purges; do slow work
-    outside the request (a thread or a queue).
+    outside the request (a thread or a queue). Posts that arrive already public (a WordPress
+    import, the ``demo`` command's samples) are not news and are not announced.
     """
 
 

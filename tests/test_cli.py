@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from hlsblog.extensions import db
@@ -46,6 +51,27 @@ def test_demo_content_and_its_login(app, runner, client, auth):
     assert "Hello from hlsblog" in client.get("/").get_data(as_text=True)
     assert auth.login("admin", password).headers["Location"] == "/admin/"
     assert password in runner.invoke(args=["demo"]).output  # a second run adds nothing
+
+
+def test_demo_as_the_readme_runs_it_prints_no_warning(app, tmp_path):
+    # The README's `python3 dev.py serve` runs `flask --app app demo` in its own process, with
+    # every bundled plugin on and no request, so no site address: a new user reads every
+    # warning there as an error. Demo posts are no news to anyone: nothing is pinged.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HLSBLOG_")}
+    env["HLSBLOG_SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    env["HLSBLOG_INSTANCE_PATH"] = str(tmp_path / "demo-instance")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "demo"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Log in at /login as admin with password" in result.stdout
+    complaints = [line for line in result.stderr.splitlines() if not line.startswith("INFO")]
+    assert complaints == []
 
 
 def test_plugins_list_enable_disable(make_app):

@@ -234,3 +234,22 @@ def test_a_blogger_trashes_restores_and_deletes_a_post_in_the_browser(
     assert reader.goto(live_server.url + post["url"]).status == 404
     assert page.dialogs == []
     reader.context.close()
+
+
+def test_a_trashed_post_leaves_in_an_export_as_trash_and_stays_out_of_the_next_blog(
+    app, make_post, tmp_path
+):
+    binned, kept = make_post("Binned"), make_post("Kept")
+    _act(admin_client(app), binned["id"], "trash")
+    export = tmp_path / "blog.xml"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["export-wxr", str(export)]).exit_code == 0
+    assert "<wp:status><![CDATA[trash]]></wp:status>" in export.read_text()
+    with app.app_context():
+        db.session.execute(db.delete(Comment))
+        db.session.execute(db.delete(Post))
+        db.session.commit()
+    imported = runner.invoke(args=["import-wxr", str(export)])
+    assert "skipped 1 posts: in WordPress's trash" in imported.output
+    assert app.test_client().get(kept["url"]).status_code == 200
+    assert app.test_client().get(binned["url"]).status_code == 404

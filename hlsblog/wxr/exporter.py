@@ -207,7 +207,9 @@ def wordpress_content(post: Post) -> str:
 
 
 def wordpress_status(post: Post) -> str:
-    """``publish``, ``future`` or ``draft``."""
+    """``publish``, ``future``, ``trash`` or ``draft``."""
+    if post.status == "trash":
+        return "trash"  # as WordPress writes it: a move never brings a binned post back to life
     if post.status != "published":
         return "draft"
     return "publish" if post.is_public else "future"

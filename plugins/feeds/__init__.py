@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from hlsblog import PluginSetting, hookimpl
 
+from .settings import SETTINGS
+
 __version__ = "1.0.0"
 
 
@@ -29,19 +31,7 @@ def register_blueprints() -> Blueprint:
 @hookimpl
 def plugin_settings() -> list[PluginSetting]:
     """How many items a feed holds, and whether posts go in whole."""
-    return [
-        PluginSetting(
-            "items", "int", 10, label="Items per feed", help="The newest posts or comments."
-        ),
-        PluginSetting(
-            "content",
-            "choice",
-            "full",
-            label="Each post in a feed shows",
-            help="full: the whole text; excerpt: the excerpt, or the text before <!--more-->.",
-            choices=("full", "excerpt"),
-        ),
-    ]
+    return SETTINGS
 
 
 @hookimpl

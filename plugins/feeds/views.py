@@ -8,20 +8,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from hlsblog import (
-    Feed,
-    GenerationCache,
-    build_feed,
-    content_generation,
-    is_enabled,
-    plugin_setting,
-)
+from hlsblog import Feed, GenerationCache, build_feed, content_generation, is_enabled
 
 from .atom import MIMETYPE as ATOM_TYPE
 from .atom import render_atom
 from .cache import BuiltFeed
 from .rss import MIMETYPE as RSS_TYPE
 from .rss import render_rss
+from .settings import NAME, settings
 
 bp = Blueprint("feeds", __name__)
 GENERATOR = "hlsblog"
@@ -93,7 +87,7 @@ QUERY_FEEDS = {
 def query_feed_redirect() -> Any:
     """Send subscribers of ``/?feed=…`` on to the feed's address (301)."""
     wanted = QUERY_FEEDS.get(request.args.get("feed", "")) if request.path == "/" else None
-    if wanted is None or not is_enabled("feeds"):
+    if wanted is None or not is_enabled(NAME):
         return None
     return redirect(url_for(wanted[0], fmt=wanted[1]), 301)
 
@@ -103,8 +97,8 @@ def _serve(scope: str, key: str, fmt: str) -> Any:
 
 
 def _built(scope: str, key: str, fmt: str) -> BuiltFeed:
-    limit = min(MAX_ITEMS, max(1, int(plugin_setting("feeds", "items") or 10)))
-    full_text = plugin_setting("feeds", "content") != "excerpt"
+    limit = min(MAX_ITEMS, max(1, int(settings.items or 10)))
+    full_text = settings.content != "excerpt"
     cache: GenerationCache[BuiltFeed] = current_app.extensions.setdefault(
         "feeds.cache", GenerationCache()
     )

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from hlsblog import is_enabled
 
 from .purge import purge_old
-from .settings import NAME, setting
+from .settings import NAME, settings
 
 moderation_cli = AppGroup("moderation", help="Comment moderation.")
 
@@ -19,7 +19,7 @@ def purge_command(days: int | None) -> None:
     """Delete spam and trash older than the set number of days."""
     if not is_enabled(NAME):
         raise click.ClickException("The moderation plugin is disabled.")
-    age = int(setting("purge_days") or 0) if days is None else days
+    age = int(settings.purge_days or 0) if days is None else days
     total = 0
     while (deleted := purge_old(age)) > 0:
         total += deleted

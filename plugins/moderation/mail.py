@@ -13,7 +13,7 @@ from flask import request
 
 from hlsblog import get_setting, run_later
 
-from .settings import setting
+from .settings import settings
 
 log = logging.getLogger("hlsblog.plugins.moderation.mail")
 TIMEOUT = 20
@@ -33,16 +33,16 @@ class SmtpConfig:
 
 def smtp_config() -> SmtpConfig | None:
     """The SMTP settings, or ``None`` when no server is set (mail is off)."""
-    host = str(setting("smtp_host") or "").strip()
+    host = str(settings.smtp_host or "").strip()
     if not host:
         return None
-    sender = str(setting("mail_from") or "").strip() or f"blog@{request.host.split(':')[0]}"
+    sender = str(settings.mail_from or "").strip() or f"blog@{request.host.split(':')[0]}"
     return SmtpConfig(
         host=host,
-        port=int(setting("smtp_port") or 25),
-        security=str(setting("smtp_security") or "none"),
-        user=str(setting("smtp_user") or ""),
-        password=str(setting("smtp_password") or ""),
+        port=int(settings.smtp_port or 25),
+        security=str(settings.smtp_security or "none"),
+        user=str(settings.smtp_user or ""),
+        password=str(settings.smtp_password or ""),
         sender=sender,
     )
 

@@ -12,7 +12,7 @@ from hlsblog import Comment, db, get_setting, permalink
 
 from .mail import compose, send
 from .models import ReplySubscription, mark_for
-from .settings import setting
+from .settings import settings
 
 _SALT = "moderation-unsubscribe"
 
@@ -54,7 +54,7 @@ def _admin_link(comment: Comment, action: str = "") -> str:
 def held(comment: Comment) -> None:
     """Tell the post's author a comment waits for them, with approve and spam links."""
     author = comment.post.author
-    if not (has_request_context() and setting("mail_held") and author.email):
+    if not (has_request_context() and settings.mail_held and author.email):
         return
     body = _render(
         "held.txt",
@@ -70,7 +70,7 @@ def held(comment: Comment) -> None:
 def published(comment: Comment) -> None:
     """Tell the post's author a comment was published, when they asked for that."""
     author = comment.post.author
-    if not (has_request_context() and setting("mail_published") and author.email):
+    if not (has_request_context() and settings.mail_published and author.email):
         return
     if comment.user_id == author.id:
         return

@@ -11,7 +11,7 @@ from flask_login import current_user
 from hlsblog import Comment, db, delete_comment, is_enabled, utcnow
 
 from .models import CommentMark
-from .settings import NAME, setting
+from .settings import NAME, settings
 
 bp = Blueprint("moderation_purge", __name__)
 EVERY_SECONDS = 3600
@@ -53,4 +53,4 @@ def purge_now_and_then() -> None:
     if last is not None and now - last < EVERY_SECONDS:
         return
     current_app.extensions[_LAST_RUN] = now
-    purge_old(int(setting("purge_days") or 0))
+    purge_old(int(settings.purge_days or 0))

@@ -15,7 +15,7 @@ from typing import Any
 
 from hlsblog import Comment, CommentContext, Post, Verdict, db, plain_text, utcnow
 
-from .settings import setting, words
+from .settings import settings, words
 
 HONEYPOT = "moderation_hp"
 Rule = Callable[[Comment, CommentContext], Verdict | None]
@@ -33,8 +33,8 @@ _FIELDS = {
 
 def closed_reason(post: Post) -> str | None:
     """Why comments on ``post`` are closed by age, when closing old posts is on."""
-    days = int(setting("close_after_days") or 0)
-    if not setting("close_old") or days <= 0 or post.published_at is None:
+    days = int(settings.close_after_days or 0)
+    if not settings.close_old or days <= 0 or post.published_at is None:
         return None
     if post.published_at >= utcnow() - timedelta(days=days):
         return None
@@ -62,7 +62,7 @@ def duplicate(comment: Comment, context: CommentContext) -> Verdict | None:
 
 def flood(comment: Comment, context: CommentContext) -> Verdict | None:
     """Refuse what comes too soon after the last: see ``_comment_flood`` and ``_ping_flood``."""
-    seconds = int(setting("flood_seconds") or 0)
+    seconds = int(settings.flood_seconds or 0)
     if seconds <= 0:
         return None
     since = utcnow() - timedelta(seconds=seconds)
@@ -133,7 +133,7 @@ def disallowed_words(comment: Comment, context: CommentContext) -> Verdict | Non
     found = _word_match(comment, words("disallowed_words"), stripped=True)
     if found is None:
         return None
-    status = "trash" if setting("disallowed_action") == "trash" else "spam"
+    status = "trash" if settings.disallowed_action == "trash" else "spam"
     return Verdict(status, f"Disallowed word {found}.", "disallowed_words")
 
 
@@ -151,7 +151,7 @@ def too_many_links(comment: Comment, context: CommentContext) -> Verdict | None:
     Counted as WordPress does, in the text as readers see it: each ``<a href>`` (an address
     typed bare is made a link), never a quote's ``cite`` or an address in a code sample.
     """
-    limit = int(setting("max_links") or 0)
+    limit = int(settings.max_links or 0)
     count = len(set(_LINK.findall(comment.body_html or "")))
     if limit <= 0 or count < limit:
         return None
@@ -160,14 +160,14 @@ def too_many_links(comment: Comment, context: CommentContext) -> Verdict | None:
 
 def pings(comment: Comment, context: CommentContext) -> Verdict | None:
     """Hold TrackBacks, Pingbacks and Webmentions for a look first."""
-    if comment.kind == "comment" or not setting("hold_pings"):
+    if comment.kind == "comment" or not settings.hold_pings:
         return None
     return Verdict("hold", f"Every {comment.kind} is held for review.", "pings")
 
 
 def first_comment(comment: Comment, context: CommentContext) -> Verdict | None:
     """Hold a commenter's first comment until one of theirs (name and mail) is approved."""
-    if comment.kind != "comment" or not setting("hold_first"):
+    if comment.kind != "comment" or not settings.hold_first:
         return None
     query = db.select(Comment.id).where(
         Comment.status == "approved",
@@ -183,7 +183,7 @@ def first_comment(comment: Comment, context: CommentContext) -> Verdict | None:
 
 def hold_all(comment: Comment, context: CommentContext) -> Verdict | None:
     """Hold everything, when the blogger wants to see each comment first."""
-    if not setting("hold_all"):
+    if not settings.hold_all:
         return None
     return Verdict("hold", "Every comment is held for approval (setting).", "hold_all")
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from hlsblog import PluginSetting, plugin_setting
+from hlsblog import PluginSetting, settings_for
 
 NAME = "moderation"
 
@@ -84,11 +82,10 @@ SETTINGS = [
 ]
 
 
-def setting(name: str) -> Any:
-    """The current value of one of this plugin's settings."""
-    return plugin_setting(NAME, name)
+settings = settings_for(NAME)
 
 
 def words(name: str) -> list[str]:
     """A word-list setting as lower-case words, blank lines dropped."""
-    return [w.strip().lower() for w in str(setting(name) or "").splitlines() if w.strip()]
+    text = str(getattr(settings, name) or "")
+    return [w.strip().lower() for w in text.splitlines() if w.strip()]

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .events import NOTIFY_FIELD
 from .rules import HONEYPOT
-from .settings import NAME, setting
+from .settings import NAME, settings
 
 
 def head(context: dict[str, Any]) -> Markup | None:
@@ -29,7 +29,7 @@ def comment_form(context: dict[str, Any]) -> Markup:
         '</label> <input id="{0}" name="{0}" type="text" value="" tabindex="-1" '
         'autocomplete="off"></p>'
     ).format(HONEYPOT)
-    if not str(setting("smtp_host") or "").strip() or current_user.is_authenticated:
+    if not str(settings.smtp_host or "").strip() or current_user.is_authenticated:
         return trap
     request = context.get("request")
     ticked = request is not None and request.form.get(NOTIFY_FIELD)

@@ -12,13 +12,14 @@ from typing import Any
 from flask import Blueprint
 from markupsafe import Markup
 
-from hlsblog import PluginSetting, hookimpl, plugin_setting
+from hlsblog import PluginSetting, hookimpl
 
 from . import hookspecs
 from .bundled import BUNDLED
 from .mastodon import bp
 from .row import assets_html, row_html
-from .targets import SharedPost, ShareTarget, known_targets
+from .settings import declared, settings
+from .targets import SharedPost, ShareTarget
 
 __version__ = "1.0.0"
 LISTINGS = ("home", "archive", "search")
@@ -34,23 +35,7 @@ def share_targets() -> list[ShareTarget]:
 @hookimpl
 def plugin_settings() -> list[PluginSetting]:
     """Which targets show, in what order, and whether listings show the row too."""
-    names = tuple(known_targets())
-    return [
-        PluginSetting(
-            "targets",
-            "list",
-            default=list(names),
-            label="Targets, in order",
-            help="Comma-separated, from the names below; leave one out to hide it (none: no row).",
-            choices=names,
-        ),
-        PluginSetting(
-            "on_listings",
-            "bool",
-            default=False,
-            label="Also under each post on the front page and archives",
-        ),
-    ]
+    return declared()
 
 
 @hookimpl
@@ -60,7 +45,7 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     if slot == "post_footer":
         return row_html(context.get("post"), single)
     listing = context.get("page") in LISTINGS
-    if slot == "head" and (single or (listing and plugin_setting("share", "on_listings"))):
+    if slot == "head" and (single or (listing and settings.on_listings)):
         return assets_html()
     return None
 

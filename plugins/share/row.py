@@ -8,8 +8,9 @@ from typing import Any
 from flask import render_template
 from markupsafe import Markup
 
-from hlsblog import get_setting, plugin_setting, report_failure, setting_key
+from hlsblog import get_setting, report_failure, setting_key
 
+from .settings import NAME, settings
 from .targets import ShareTarget, known_targets, shared_post
 
 
@@ -23,9 +24,9 @@ class Link:
 
 def chosen_names(known: list[str]) -> list[str]:
     """The admin's targets in their order; names no enabled plugin offers are skipped."""
-    # Read the stored words directly: plugin_setting() would drop the whole list for the
+    # Read the stored words directly: settings.targets would drop the whole list for the
     # default when one name belongs to a plugin that was since disabled.
-    stored = get_setting(setting_key("share", "targets"))
+    stored = get_setting(setting_key(NAME, "targets"))
     if stored is None:
         return known
     words = stored if isinstance(stored, list) else str(stored).split(",")
@@ -51,7 +52,7 @@ def row_html(post: Any, single: bool) -> Markup | None:
     """The row under ``post``, or ``None`` where it doesn't show."""
     if post is None or not post.is_public:  # a draft's preview has nothing to share yet
         return None
-    if not (single or plugin_setting("share", "on_listings")):
+    if not (single or settings.on_listings):
         return None
     links = links_for(post)
     if not links:

@@ -21,6 +21,7 @@ __version__ = VERSION
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
+    """The three protocols' endpoints, and the admin's Linkbacks pages."""
     from . import admin, pingback, trackback, webmention  # noqa: F401  (they add the routes)
     from .routes import admin as admin_bp
     from .routes import protocols
@@ -30,6 +31,7 @@ def register_blueprints() -> list[Blueprint]:
 
 @hookimpl
 def register_models() -> list[type]:
+    """Pings sent (with their retries) and Webmentions waiting to be checked."""
     from .models import IncomingWebmention, OutboundPing
 
     return [OutboundPing, IncomingWebmention]
@@ -37,11 +39,13 @@ def register_models() -> list[type]:
 
 @hookimpl
 def plugin_settings() -> list[PluginSetting]:
+    """Whether to ping, which protocols to take, and the limits on fetching a source."""
     return SETTINGS
 
 
 @hookimpl
 def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+    """Endpoint discovery in ``head``, the TrackBack address under a post, the admin's link."""
     # Our own templates, autoescaped: their output is safe HTML.
     if slot == "head":
         html = render_template("trackback/head.html", receives=receives)
@@ -69,6 +73,7 @@ def _post_args(post: Post) -> dict[str, Any]:
 
 @hookimpl
 def post_published(post: Post) -> None:
+    """Ping the sites the new post links to, after the request."""
     from .send import schedule
 
     schedule(post)
@@ -76,6 +81,7 @@ def post_published(post: Post) -> None:
 
 @hookimpl
 def post_updated(post: Post) -> None:
+    """Ping the links an edit added, and every Webmention target again."""
     from .send import schedule
 
     schedule(post, updated=True)

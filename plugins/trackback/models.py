@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hlsblog import db
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from hlsblog import db, utcnow
 
 
 class OutboundPing(db.Model):  # type: ignore[name-defined]
@@ -29,7 +25,7 @@ class OutboundPing(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(20), default="pending")
     message: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_linkback_outbound_post", "post_id", "updated_at"),)
 
@@ -48,4 +44,4 @@ class IncomingWebmention(db.Model):  # type: ignore[name-defined]
     # queued, accepted, updated, deleted, refused
     status: Mapped[str] = mapped_column(String(20), default="queued")
     message: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,22 +18,13 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask import current_app
 
-from hlsblog import (
-    Post,
-    db,
-    get_setting,
-    permalink,
-    plugin_setting,
-    run_later,
-    strip_tags,
-    utcnow,
-)
+from hlsblog import Post, db, get_setting, permalink, run_later, strip_tags, utcnow
 
 from . import pacing, pages
 from .discovery import Endpoint, RetryLater, TooQuickly, check_status, discover
 from .models import OutboundPing
 from .safe_fetch import FetchError, Response, fetch
-from .settings import PLUGIN, limits, retry_delays
+from .settings import limits, retry_delays, settings
 
 ALREADY_REGISTERED = 48
 # WordPress answers a ping within its 15-second flood window with fault 429; 49 is
@@ -73,7 +64,7 @@ def outbound_links(post: Post, source: str) -> list[str]:
 
 def schedule(post: Post, updated: bool = False) -> None:
     """Ping every link of ``post`` in the background (the setting allowing)."""
-    if not plugin_setting(PLUGIN, "send_pings"):
+    if not settings.send_pings:
         return
     try:
         source = permalink(post, external=True)

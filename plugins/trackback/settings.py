@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from hlsblog import PluginSetting, plugin_setting
+from hlsblog import PluginSetting, settings_for
 
 from .safe_fetch import Limits
 
@@ -38,15 +38,16 @@ SETTINGS = [
     PluginSetting("fetch_timeout", "int", 10, label="Fetch timeout (seconds)"),
     PluginSetting("fetch_max_kb", "int", 1000, label="Largest page fetched (KB)"),
 ]
+settings = settings_for(PLUGIN)
 RETRY_DELAYS = (10, 60, 600)  # seconds; app config LINKBACK_RETRY_DELAYS overrides
 
 
 def limits(purpose: str) -> Limits:
     """Fetching limits from the settings; ``purpose`` goes into the User-Agent."""
     return Limits(
-        timeout=float(max(1, min(60, plugin_setting(PLUGIN, "fetch_timeout")))),
-        max_bytes=max(1, min(10_000, plugin_setting(PLUGIN, "fetch_max_kb"))) * 1024,
-        allowed_hosts=tuple(plugin_setting(PLUGIN, "allowed_hosts") or ()),
+        timeout=float(max(1, min(60, settings.fetch_timeout))),
+        max_bytes=max(1, min(10_000, settings.fetch_max_kb)) * 1024,
+        allowed_hosts=tuple(settings.allowed_hosts or ()),
         user_agent=f"hlsblog-linkback/{VERSION} ({purpose})",
     )
 
@@ -58,4 +59,4 @@ def retry_delays() -> tuple[float, ...]:
 
 def receives(protocol: str) -> bool:
     """Whether this blog takes (and advertises) pings of ``protocol``."""
-    return protocol in (plugin_setting(PLUGIN, "receive") or ())
+    return protocol in (settings.receive or ())

@@ -178,7 +178,7 @@ def post_published(post: Post) -> None:
 
     For a post published now, right after the save; for a scheduled post, on the first
     request after its time. Use it for outbound pings and cache purges; do slow work
-    outside the request (a thread or a queue). Posts that arrive already public (a WordPress
+    after the request (``hlsblog.run_later``). Posts that arrive already public (a WordPress
     import, the ``demo`` command's samples) are not news and are not announced.
     """
 
@@ -193,6 +193,6 @@ def plugin_settings() -> list[PluginSetting] | None:
     """Collect: the settings this plugin takes, shown as a form on the admin's Plugins page.
 
     Return ``hlsblog.PluginSetting`` items (name, type, default, help, choices, env). Read a
-    value with ``hlsblog.plugin_setting(plugin, name)``. A setting with ``env`` set is read from
+    value as ``hlsblog.settings_for(plugin).name``. A setting with ``env`` set is read from
     that environment variable and is never stored or shown.
     """

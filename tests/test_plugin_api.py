@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import hlsblog
-from hlsblog import api
+from hlsblog import api, db, get_setting, run_later, setting_key, settings_for
+from hlsblog.settings import set_setting
 
-PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+ROOT = Path(__file__).resolve().parent.parent
+PLUGINS = ROOT / "plugins"
 PUBLIC = {"hlsblog": set(hlsblog.__all__), "hlsblog.api": set(api.__all__)}
 
 
@@ -45,6 +50,28 @@ def test_every_bundled_plugin_imports_only_the_plugin_api():
     assert leaks == {}, "plugins may import only hlsblog and hlsblog.api"
 
 
+def hookimpls(init: Path) -> list[ast.FunctionDef]:
+    """The functions of a plugin's ``__init__.py`` marked ``@hookimpl`` (with options or not)."""
+    marked = []
+    for node in ast.parse(init.read_text()).body:
+        for mark in node.decorator_list if isinstance(node, ast.FunctionDef) else []:
+            called = mark.func if isinstance(mark, ast.Call) else mark
+            if isinstance(called, ast.Name) and called.id == "hookimpl":
+                marked.append(node)
+    return marked
+
+
+@pytest.mark.parametrize("plugin", sorted(p.name for p in PLUGINS.iterdir() if p.is_dir()))
+def test_each_bundled_plugin_has_the_same_shape(plugin):
+    folder = PLUGINS / plugin
+    implemented = hookimpls(folder / "__init__.py")
+    assert implemented, "its hookimpls live in (or are imported into) __init__.py"
+    undocumented = [fn.name for fn in implemented if not ast.get_docstring(fn)]
+    assert undocumented == [], f"{plugin}: each hookimpl says what it does"
+    if "plugin_settings" in {fn.name for fn in implemented}:
+        assert (folder / "settings.py").is_file(), f"{plugin} declares its settings in settings.py"
+
+
 def test_hlsblog_re_exports_the_whole_api_and_keeps_the_plugin_host():
     assert set(api.__all__) <= set(hlsblog.__all__)
     assert all(getattr(hlsblog, name) is getattr(api, name) for name in api.__all__)
@@ -58,3 +85,56 @@ def test_each_name_of_the_api_says_what_it_is(name):
         doc = (value.__doc__ or "").strip()
         # A dataclass without a docstring gets its signature as one: that says nothing.
         assert doc and not doc.startswith(f"{name}("), f"hlsblog.api.{name} has no docstring"
+
+
+def test_docs_plugins_md_shows_each_name_of_the_api():
+    section = (ROOT / "docs" / "plugins.md").read_text().split("\n## The plugin API\n")[1]
+    section = section.split("\n## ")[0]
+    shown = set(re.findall(r"\w+", "\n".join(re.findall(r"```python\n(.*?)```", section, re.S))))
+    assert [name for name in api.__all__ if name not in shown] == []
+
+
+def test_a_plugin_reads_its_settings_as_attributes(make_app):
+    app = make_app(plugins=["feeds"])
+    settings = settings_for("feeds")
+    with app.test_request_context():
+        assert (settings.items, settings.content) == (10, "full")  # the declared defaults
+        set_setting(setting_key("feeds", "items"), "25")
+        db.session.commit()
+    with app.test_request_context():
+        assert settings.items == 25
+        with pytest.raises(AttributeError, match="declares no setting 'colour'"):
+            _ = settings.colour
+
+
+def test_run_later_works_in_the_app_after_the_caller_has_moved_on(make_app, caplog):
+    app = make_app(plugins=[])
+    done, seen = threading.Event(), []
+
+    def remember_title() -> None:
+        seen.append(get_setting("title"))
+        done.set()
+
+    def fail() -> None:
+        raise RuntimeError("the other site is down")
+
+    def failure_logged() -> bool:
+        return any(r.getMessage() == "background job fail failed" for r in caplog.records)
+
+    # make_app's init_db ran Alembic, whose logging set-up took caplog's handler off the root.
+    app.logger.addHandler(caplog.handler)
+    try:
+        with app.app_context():
+            set_setting("title", "Later")
+            db.session.commit()
+            run_later(fail)
+            run_later(remember_title, delay=0.5)
+            assert not done.is_set()
+        assert done.wait(15), "the job never ran"
+        assert seen == ["Later"]
+        deadline = time.monotonic() + 15
+        while not failure_logged() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert failure_logged(), "a failing job is logged (and the blog keeps running)"
+    finally:
+        app.logger.removeHandler(caplog.handler)

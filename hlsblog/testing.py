@@ -184,35 +184,32 @@ def html_elements(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
 @contextmanager
 def counting_queries(app: Flask) -> Iterator[list[str]]:
     """Collect every SQL statement ``app`` sends while the block runs."""
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    with _collecting(app, "before_cursor_execute", lambda conn, cursor, sql, *a: sql) as found:
+        yield found
 
 
 @contextmanager
 def counting_commits(app: Flask) -> Iterator[list[Any]]:
     """Collect every transaction ``app`` commits while the block runs (one item per commit)."""
-    commits: list[Any] = []
+    with _collecting(app, "commit", lambda conn: conn) as found:
+        yield found
 
-    def count(conn: Any) -> None:
-        commits.append(conn)
+
+@contextmanager
+def _collecting(app: Flask, name: str, pick: Callable[..., Any]) -> Iterator[list[Any]]:
+    """What ``pick`` takes from each of the engine's ``name`` events while the block runs."""
+    found: list[Any] = []
+
+    def collect(*args: Any) -> None:
+        found.append(pick(*args))
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "commit", count)
+    event.listen(engine, name, collect)
     try:
-        yield commits
+        yield found
     finally:
-        event.remove(engine, "commit", count)
+        event.remove(engine, name, collect)
 
 
 def admin_client(app: Flask) -> FlaskClient:

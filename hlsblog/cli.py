@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sys
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .database import init_db
 from .extensions import db
@@ -23,6 +25,25 @@ users_cli = AppGroup("users", help="Manage the people who write.")
 plugins_cli = AppGroup("plugins", help="List, enable and disable plugins; start a new one.")
 plugins_cli.add_command(plugins_new)
 trash_cli = AppGroup("trash", help="The posts' Trash.")
+
+
+def needs_tables(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Say what to do, not a traceback, when the blog's database has no tables yet."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as exc:
+            # SQLite says "no such table"; PostgreSQL's undefined_table is SQLSTATE 42P01.
+            if "no such table" not in str(exc) and getattr(exc.orig, "sqlstate", "") != "42P01":
+                raise
+            raise click.ClickException(
+                "This blog's database has no tables yet: run `flask --app app init-db` "
+                "(or `flask --app app demo` for a blog with sample posts) first."
+            ) from exc
+
+    return run
 
 
 @click.command("init-db")
@@ -38,6 +59,7 @@ def init_db_command() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", type=click.Choice(ROLES), default="author")
 @click.option("--display-name", default="")
+@needs_tables
 def create_user_command(
     username: str, email: str, password: str, role: str, display_name: str
 ) -> None:
@@ -52,6 +74,7 @@ def create_user_command(
 @users_cli.command("set-password")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@needs_tables
 def set_password_command(username: str, password: str) -> None:
     """Give a user a new password."""
     user = db.session.scalar(db.select(User).where(User.username == username))
@@ -80,6 +103,7 @@ def demo_command() -> None:
 
 
 @plugins_cli.command("list")
+@needs_tables
 def plugins_list() -> None:
     """Every discovered plugin, whether it is on, and any error."""
     host = current_host()
@@ -106,6 +130,7 @@ def _switch(name: str, enabled: bool) -> None:
 
 @plugins_cli.command("enable")
 @click.argument("name")
+@needs_tables
 def plugins_enable(name: str) -> None:
     """Turn a plugin on (every worker notices on its next request)."""
     _switch(name, True)
@@ -113,6 +138,7 @@ def plugins_enable(name: str) -> None:
 
 @plugins_cli.command("disable")
 @click.argument("name")
+@needs_tables
 def plugins_disable(name: str) -> None:
     """Turn a plugin off."""
     _switch(name, False)
@@ -120,6 +146,7 @@ def plugins_disable(name: str) -> None:
 
 @click.command("rerender")
 @with_appcontext
+@needs_tables
 def rerender_command() -> None:
     """Render every post and comment again (after a sanitizer policy change)."""
     from .comments import render_comment
@@ -142,6 +169,7 @@ def _rerender(query: Any, render: Callable[[Any], None], *columns: str) -> int:
 
 
 @trash_cli.command("empty")
+@needs_tables
 def trash_empty_command() -> None:
     """Delete for good the posts in the Trash for more than EMPTY_TRASH_DAYS (default 30)."""
     from .audit import record
@@ -170,6 +198,7 @@ def hooks_doc_command(output: str) -> None:
 @click.command("import-wxr")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@needs_tables
 def import_wxr_command(file: Path) -> None:
     """Import a WordPress export (WXR); running it again updates or skips, never doubles."""
     from .wxr import WxrError, import_wxr
@@ -202,6 +231,7 @@ def import_wxr_command(file: Path) -> None:
     help="The blog's public address, for the links in the file.",
 )
 @with_appcontext
+@needs_tables
 def export_wxr_command(file: str, base_url: str) -> None:
     """Write the blog as a WordPress export (WXR 1.2) to FILE, or to standard output."""
     from .wxr import export_wxr

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hlsblog import create_app
 from hlsblog.extensions import db
 from hlsblog.models import Post, User
 
@@ -85,3 +86,22 @@ def test_plugins_list_enable_disable(make_app):
     assert "third-party" in app.test_client().get("/").get_data(as_text=True)
     missing = runner.invoke(args=["plugins", "enable", "nope"])
     assert missing.exit_code != 0 and "No plugin nope" in missing.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["plugins", "list"], ["users", "set-password", "admin", "--password", "x"], ["rerender"]],
+    ids=" ".join,
+)
+def test_a_command_on_a_blog_never_set_up_says_how_to_set_it_up(tmp_path, command):
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.sqlite3'}",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "PLUGINS": "",
+        }
+    )
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 1
+    assert "no tables yet: run `flask --app app init-db`" in result.output

@@ -54,4 +54,14 @@ def dashboard() -> Any:
     )
 
 
-from . import audit, comments, plugins, posts, settings, terms, users, wxr  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit,
+    comment_page,
+    comments,
+    plugins,
+    posts,
+    settings,
+    terms,
+    users,
+    wxr,
+)

@@ -187,6 +187,3 @@ def _outcome(action: str, done: int, skipped: int) -> str:
     if skipped:
         said += f" {skipped} left as they were: “{LABELS[action]}” does not apply to them."
     return said
-
-
-from . import comment_page  # noqa: E402,F401  (one comment's page: details, edit, reply)

@@ -144,6 +144,34 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
+class HttpReader:
+    """A reader at a live blog over real HTTP (``requests``): opens a post once, then comments."""
+
+    def __init__(self, page_url: str, name: str = "Reader", timeout: float = 30.0) -> None:
+        import requests  # a test extra: only tests that talk to a live server need it
+
+        self.session, self.page_url = requests.Session(), page_url
+        self.name, self.timeout = name, timeout
+        page = self.session.get(page_url, timeout=timeout).text
+        match = _TOKEN.search(page)
+        if match is None:
+            raise AssertionError(f"no comment form on {page_url}")
+        self.token = match.group(1)
+
+    def comment(self, text: str, reply_to: int | None = None) -> Any:
+        """Send ``text`` through the post's comment form; the (unfollowed) response."""
+        data = {
+            "csrf_token": self.token,
+            "author": self.name,
+            "email": "reader@example.org",
+            "comment": text,
+            "comment_parent": str(reply_to or 0),
+        }
+        return self.session.post(
+            self.page_url, data=data, allow_redirects=False, timeout=self.timeout
+        )
+
+
 def csrf_token(client: FlaskClient, url: str) -> str:
     """The CSRF token of the first form on ``url``, as a browser would send it."""
     page = client.get(url)

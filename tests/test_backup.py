@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 
 import pytest
@@ -10,27 +9,17 @@ import requests
 
 from hlsblog.extensions import db
 from hlsblog.models import Comment
+from hlsblog.testing import HttpReader
 
 pytestmark = pytest.mark.plugins()
 
 
 def _keep_commenting(base, url, stop, committed):
-    session = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', session.get(base + url).text).group(1)
+    reader = HttpReader(base + url, "Busy")
     n = 0
     while not stop.is_set():
         n += 1
-        response = session.post(
-            base + url,
-            allow_redirects=False,
-            timeout=30,
-            data={
-                "csrf_token": token,
-                "author": "Busy",
-                "email": "busy@example.org",
-                "comment": f"comment number {n}",
-            },
-        )
+        response = reader.comment(f"comment number {n}")
         assert response.status_code == 303
         committed.append(int(response.headers["Location"].rsplit("comment-", 1)[1]))
 

@@ -7,7 +7,6 @@ adds heavier rounds (sixteen readers, five times) that stay out of the everyday 
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from hlsblog.extensions import db
 from hlsblog.models import Comment, Post
-from hlsblog.testing import LiveServer
+from hlsblog.testing import HttpReader, LiveServer
 
 pytestmark = pytest.mark.plugins()
 
@@ -31,23 +30,11 @@ PATIENCE = 20.0
 
 
 def _reader(base: str, url: str, who: int, each: int) -> list[tuple[int, float]]:
-    session = requests.Session()
-    page = session.get(base + url, timeout=30).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    reader = HttpReader(base + url, f"Reader {who}", timeout=120)
     answers = []
     for n in range(each):
         started = time.monotonic()
-        response = session.post(
-            base + url,
-            allow_redirects=False,
-            timeout=120,
-            data={
-                "csrf_token": token,
-                "author": f"Reader {who}",
-                "email": f"r{who}@example.org",
-                "comment": f"comment {n} from reader {who}",
-            },
-        )
+        response = reader.comment(f"comment {n} from reader {who}")
         answers.append((response.status_code, time.monotonic() - started))
     return answers
 
@@ -102,14 +89,7 @@ def test_many_readers_posting_at_once_lose_nothing(app, live_server, make_post, 
 
 def _post_one(base: str, url: str, text: str) -> int:
     """One reader's comment, from opening the page to the answer's status."""
-    return _send(requests.Session(), base, url, text)
-
-
-def _send(session: requests.Session, base: str, url: str, text: str) -> int:
-    page = session.get(base + url, timeout=30).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    data = {"csrf_token": token, "author": text, "email": "r@example.org", "comment": text}
-    return session.post(base + url, data=data, allow_redirects=False, timeout=120).status_code
+    return HttpReader(base + url, text, timeout=120).comment(text).status_code
 
 
 def test_readers_waiting_for_the_write_lock_are_served_in_turn(make_app, make_post, backend):
@@ -161,9 +141,7 @@ def test_a_reply_that_meets_the_blogger_deleting_its_parent_is_told_so(
         pytest.skip("a deadlock between two writers is PostgreSQL's; SQLite has one writer")
     post = make_post("Busy post")
     parent = make_comment(post["id"], "First!")
-    reader = requests.Session()
-    page = reader.get(live_server.url + post["url"], timeout=30).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    reader = HttpReader(live_server.url + post["url"], timeout=60)
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     answer: list[requests.Response] = []
     try:
@@ -172,20 +150,7 @@ def test_a_reply_that_meets_the_blogger_deleting_its_parent_is_told_so(
             blogger.execute(text("SET deadlock_timeout = '10s'"))
             blogger.execute(text("DELETE FROM comment WHERE id = :id"), {"id": parent})
             reply = threading.Thread(
-                target=lambda: answer.append(
-                    reader.post(
-                        live_server.url + post["url"],
-                        allow_redirects=False,
-                        timeout=60,
-                        data={
-                            "csrf_token": token,
-                            "author": "Reader",
-                            "email": "reader@example.org",
-                            "comment": "I agree",
-                            "comment_parent": str(parent),
-                        },
-                    )
-                )
+                target=lambda: answer.append(reader.comment("I agree", reply_to=parent))
             )
             reply.start()
             _wait_for_a_blocked_writer(engine)

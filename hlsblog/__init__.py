@@ -13,7 +13,7 @@ from . import api
 from .api import *  # noqa: F403  (the plugin API: ``from hlsblog import Post`` works too)
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate
-from .plugins import PluginHost, PluginTemplateLoader
+from .plugins import PluginHost, PluginTemplateLoader, current_host
 from .settings import get_setting
 
 __version__ = "0.1.0"
@@ -97,7 +97,6 @@ def _register_plugins(app: Flask, host: PluginHost) -> None:
 
 
 def _per_request() -> None:
-    from .plugins import current_host
     from .posts import announce_due_posts
 
     host = current_host()

@@ -12,17 +12,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 
 from .comment_context import CommentContext, Verdict
-
-# Taking, checking and changing comments are split over three modules; the names plugins and
-# views have always imported from here stay importable from here.
-from .comment_input import (  # noqa: F401
-    CommentInput,
-    CommentRefused,
-    check_input,
-    clean_text,
-    normalize_url,
-)
-from .comment_status import delete_comment, recount, set_comment_status  # noqa: F401
+from .comment_input import CommentInput, CommentRefused, check_input, normalize_url
+from .comment_status import recount
 from .database import is_contention, serialized_write
 from .extensions import db
 from .models import Comment, Post, utcnow

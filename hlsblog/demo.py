@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .comments import recount, render_comment
+from .comment_status import recount
+from .comments import render_comment
 from .extensions import db
 from .models import Comment, Post, User, utcnow
 from .posts import save_post

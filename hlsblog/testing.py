@@ -341,7 +341,7 @@ def make_comment(app: Flask) -> Callable[..., int]:
     """Store a comment directly (no form, no plugins); returns its id."""
 
     def factory(post_id: int, body: str = "A comment", **fields: Any) -> int:
-        from .comments import recount
+        from .comment_status import recount
 
         with app.app_context():
             comment = Comment(

@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..audit import record
+from ..comment_input import CommentInput, CommentRefused
 from ..comment_status import actions_for, set_comment_status
-from ..comments import CommentInput, CommentRefused, edit_comment, submit_comment
+from ..comments import edit_comment, submit_comment
 from ..extensions import db
 from ..models import Comment
 from . import bp, may_edit

@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy import false
 
 from ..caching import cached_page
-from ..comments import CommentInput, CommentRefused, clean_text, submit_comment
+from ..comment_input import CommentInput, CommentRefused, clean_text
+from ..comments import submit_comment
 from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User

@@ -8,7 +8,8 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from ..comments import recount, render_comment
+from ..comment_status import recount
+from ..comments import render_comment
 from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
 from ..old_addresses import key_of_url, remember

@@ -46,6 +46,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(20), default="author")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised to revoke every session and remember-me cookie issued before (logout everywhere,
+    # a new password): a cookie carries the generation it was issued under.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def name(self) -> str:
@@ -83,9 +86,22 @@ class Tag(db.Model):  # type: ignore[name-defined]
 
 
 class Post(db.Model):  # type: ignore[name-defined]
-    """A post: its Markdown source, and the HTML rendered (and sanitized) once when saved."""
+    """A post or a page: its Markdown source, and the HTML rendered (and sanitized) once when saved.
+
+    A page (``kind == "page"``) lives at its path in a tree of pages (``parent``, ordered by
+    ``menu_order``) and never in the front page, archives or the site feed; otherwise it is a
+    post, with comments, status and Trash as posts have them. A non-empty ``password`` hides
+    the text until a reader gives it; it is kept as written, as WordPress keeps it, so an
+    export carries it back.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="post", server_default="post")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", ondelete="SET NULL"), default=None
+    )
+    menu_order: Mapped[int] = mapped_column(default=0, server_default="0")
+    password: Mapped[str] = mapped_column(String(255), default="", server_default="")
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(String(500), default="")
     body_source: Mapped[str] = mapped_column(Text, default="")
@@ -123,6 +139,7 @@ class Post(db.Model):  # type: ignore[name-defined]
         Index("ix_post_listing", "status", "published_at"),
         Index("ix_post_front_page", "status", "sticky", "published_at", "id"),
         Index("ix_post_author_listing", "author_id", "status", "published_at"),
+        Index("ix_post_page_tree", "kind", "parent_id", "menu_order"),
     )
 
     @property

@@ -37,6 +37,7 @@ from .plugin_settings import (
 )
 from .plugins import STATE_KEY, current_host
 from .posts import permalink, public_posts
+from .protection import is_locked, is_protected, public_excerpt, shown_title
 from .rendering import plain_text, strip_tags
 from .settings import content_generation, get_setting
 
@@ -74,6 +75,11 @@ __all__ = [
     "editable_only",
     "permalink",
     "public_posts",
+    # password-protected posts: what a reader (or anyone, outside a request) may see
+    "is_locked",
+    "is_protected",
+    "public_excerpt",
+    "shown_title",
     # settings: the blog's and the plugin's own
     "PluginSetting",
     "PluginSettings",

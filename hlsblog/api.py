@@ -27,6 +27,7 @@ from .feeds import Feed, FeedEntry, archive_name, build_feed
 from .generation import ReaderVisible
 from .hookspecs import hookimpl, hookspec
 from .models import Category, Comment, Post, Tag, User, utcnow
+from .pages import public_pages
 from .permissions import can_edit, editable_only
 from .plugin_settings import (
     PluginSetting,
@@ -74,6 +75,7 @@ __all__ = [
     "can_edit",
     "editable_only",
     "permalink",
+    "public_pages",
     "public_posts",
     # password-protected posts: what a reader (or anyone, outside a request) may see
     "is_locked",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, login_manager
 from ..models import User
 from ..ratelimit import limiter, login_account, login_failed
+from ..redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -23,13 +23,8 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-def safe_next(target: str | None) -> str:
-    """``next`` only ever points inside this site; anything else goes to the admin."""
-    target = (target or "").strip().replace("\\", "/")
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
-        return url_for("admin.dashboard")
-    return target
+def _next(target: str | None) -> str:
+    return safe_next(target, url_for("admin.dashboard"))
 
 
 LIMIT_MESSAGE = "Too many failed logins. Please wait a few minutes and try again."
@@ -56,13 +51,13 @@ def _limit(config_key: str) -> Any:
 def login() -> Any:
     """The login form; a wrong name or password gets one message, whichever was wrong."""
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(_next(request.args.get("next")))
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         user = db.session.scalar(db.select(User).where(User.username == username))
         if user is not None and user.check_password(request.form.get("password", "")):
             login_user(user, remember=bool(request.form.get("remember")))
-            return redirect(safe_next(request.form.get("next")))
+            return redirect(_next(request.form.get("next")))
         flash("Unknown username or wrong password.", "error")
         return render_template(
             "auth/login.html", username=username, next=request.form.get("next", "")

@@ -16,6 +16,10 @@ from .extensions import db
 from .models import OldAddress, Post
 from .posts import permalink
 
+# Old addresses that lead to a fixed address rather than a post: a WordPress attachment's page
+# to its file, an imported blog's ``?cat=N`` and ``?author=N`` to the archive they named.
+TARGET_KINDS = frozenset({"attachment", "category", "author"})
+
 
 def address_key(path: str, query: str = "") -> str:
     """The form an address is stored and looked up in: decoded path, no end slash, sorted query."""
@@ -73,6 +77,6 @@ def new_address(path: str, query: bytes | str) -> str | None:
     if found is None:
         return None
     kind, target_url, post = found
-    if kind == "attachment":
+    if kind in TARGET_KINDS:
         return target_url or None
     return permalink(post) if post is not None and post.is_public else None

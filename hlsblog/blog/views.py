@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import false
 
@@ -17,14 +17,18 @@ from ..comments import submit_comment
 from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User
+from ..numbers import stranger_int
 from ..old_addresses import new_address
+from ..pages import PAGE, find_page
 from ..permissions import can_edit
-from ..posts import permalink, public_posts
-from ..rendering import plain_text
+from ..posts import part_link, permalink, post_parts, public_content, public_posts
+from ..protection import is_locked, is_protected, public_excerpt
 from . import bp
+from .category_paths import with_descendants
 from .listing import paginate
 from .search import matching, words
 from .threads import build_tree, visible_comments
+from .wordpress_queries import archive_date, wordpress_query
 
 HELD_KEY = "held_comments"
 COMMENTER_KEY = "commenter"
@@ -36,17 +40,23 @@ WORDPRESS_QUERY = frozenset({"p", "page_id", "attachment_id"})
 @cached_page
 def index(page: int = 1) -> Any:
     """The front page; ``/?p=ID`` finds a post by number, as WordPress links do."""
+    answered = wordpress_query(request.args, page)  # ?cat=5, ?m=201009, ?s=word …
+    if answered is not None:
+        return answered
     if page == 1 and not WORDPRESS_QUERY.isdisjoint(request.args):
         # A WordPress number (?p=, ?page_id=, ?attachment_id=) of an imported post or file
         # wins over our own row of the same number.
         moved = new_address(request.path, request.query_string)
         if moved is not None:
             return redirect(moved, 301)
-    if page == 1 and request.args.get("p", "").isdigit():
-        post = db.session.get(Post, int(request.args["p"]))
+    if page == 1 and request.args.get("p", "").strip():
+        number = stranger_int(request.args["p"])  # ?p=² or ?p=10**30: no such post
+        post = db.session.get(Post, number) if number else None
         if post is None or not post.is_public:
             abort(404)
         return redirect(permalink(post), 301)
+    if page == 1 and request.args.get("page_id", "").isdigit():
+        return _page_by_number(int(request.args["page_id"]))
     query = (
         public_posts()
         .order_by(None)
@@ -61,8 +71,18 @@ def index(page: int = 1) -> Any:
     )
 
 
-def _archive(query: Any, page: int, title: str, endpoint: str, **args: Any) -> Any:
-    listing = paginate(query, page)
+def _page_by_number(number: int) -> Any:
+    """``/?page_id=N``: a page's number, as WordPress links pages without pretty permalinks."""
+    found = db.session.get(Post, number)
+    if found is None or found.kind != PAGE or not found.is_public:
+        abort(404)
+    return redirect(permalink(found), 301)
+
+
+def _archive(
+    query: Any, page: int, title: str, endpoint: str, allow_empty: bool = False, **args: Any
+) -> Any:
+    listing = paginate(query, page, allow_empty)
 
     def page_url(n: int) -> str:
         values: dict[str, Any] = {**args, **({"page": n} if n > 1 else {})}
@@ -79,8 +99,11 @@ def _archive(query: Any, page: int, title: str, endpoint: str, **args: Any) -> A
 def category(slug: str, page: int = 1) -> Any:
     """Posts filed under a category."""
     term = db.first_or_404(db.select(Category).where(Category.slug == slug))
-    query = public_posts().where(Post.categories.any(Category.id == term.id))
-    return _archive(query, page, f"Category: {term.name}", "blog.category", slug=slug)
+    # As WordPress: a category's archive holds its subcategories' posts too.
+    ids = with_descendants(term.id)
+    query = public_posts().where(Post.categories.any(Category.id.in_(ids)))
+    title = f"Category: {term.name}"
+    return _archive(query, page, title, "blog.category", allow_empty=True, slug=slug)
 
 
 @bp.route("/tag/<slug>/")
@@ -90,7 +113,7 @@ def tag(slug: str, page: int = 1) -> Any:
     """Posts with a tag."""
     term = db.first_or_404(db.select(Tag).where(Tag.slug == slug))
     query = public_posts().where(Post.tags.any(Tag.id == term.id))
-    return _archive(query, page, f"Tag: {term.name}", "blog.tag", slug=slug)
+    return _archive(query, page, f"Tag: {term.name}", "blog.tag", allow_empty=True, slug=slug)
 
 
 @bp.route("/author/<name>/")
@@ -127,9 +150,17 @@ def _date_range(year: int, month: str | None, day: str | None) -> tuple[datetime
 @bp.route("/<int:year>/<month>/<day>/page/<int:page>/")
 @cached_page
 def date_archive(year: int, month: str | None = None, day: str | None = None, page: int = 1) -> Any:
-    """Posts of a year, a month or a day (in the blog's time zone)."""
-    if (month and not month.isdigit()) or (day and not day.isdigit()):
-        abort(404)
+    """Posts of a year, a month or a day (in the blog's time zone); 404 when there are none."""
+    found = archive_date(str(year), month or "", day or "")
+    if found is None:
+        abort(404)  # /2026/00/, /2026/02/30/, /0/
+    parts: dict[str, Any] = {"year": year, "month": f"{found[1]:02d}", "day": f"{found[2]:02d}"}
+    wanted = {k: v for k, v in parts.items() if k == "year" or (request.view_args or {}).get(k)}
+    if page > 1:
+        wanted["page"] = page
+    canonical = url_for("blog.date_archive", **wanted)
+    if request.path != canonical:  # /2010/9/ is /2010/09/
+        return redirect(canonical, 301)
     start, end = _date_range(year, month, day)
     query = public_posts().where(Post.published_at >= start, Post.published_at < end)
     title = str(year)
@@ -137,21 +168,21 @@ def date_archive(year: int, month: str | None = None, day: str | None = None, pa
         title = f"{calendar.month_name[int(month)]} {year}"
     if day:
         title = f"{calendar.month_name[int(month or 1)]} {int(day)}, {year}"
-    args = {k: v for k, v in {"year": year, "month": month, "day": day}.items() if v}
-    return _archive(query, page, title, "blog.date_archive", **args)
+    args: dict[str, Any] = {"year": year, "month": month, "day": day}
+    return _archive(query, page, title, "blog.date_archive", **{k: v for k, v in args.items() if v})
 
 
 @bp.route("/search")
 @cached_page
 def search() -> Any:
-    """Posts whose title or text holds every word of the query, newest first."""
+    """Posts and pages whose title or text holds every word of the query, newest first."""
     q = request.args.get("q", "").strip()[:200]
     page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() else 1
+    number = stranger_int(page) or 1
     found = words(q)
     # A query with no word in it (only punctuation) matches nothing.
     condition = matching(db.engine.dialect.name, found) if found else false()
-    query = public_posts().where(condition)
+    query = public_content().where(condition)  # pages too, as WordPress's search finds them
     listing = paginate(query, number, allow_empty=True) if q else None
     return render_template(
         "search.html",
@@ -164,60 +195,102 @@ def search() -> Any:
 
 def _find_post(year: int, month: str, day: str, slug: str) -> Post:
     post = db.session.scalar(db.select(Post).where(Post.slug == slug))
-    visible = post is not None and (post.is_public or _may_preview(post))
+    visible = post is not None and (post.is_public or may_preview(post))
     if not visible:
         abort(404)
     return post
 
 
-def _may_preview(post: Post) -> bool:
+def find_visible_page(path: str) -> Post:
+    """The page ``path`` ends with, or 404 (a draft only for those who may edit it)."""
+    page = find_page(path)
+    if page is None or not (page.is_public or may_preview(page)):
+        abort(404)
+    return page
+
+
+def may_preview(post: Post) -> bool:
+    """Whether the reader may see ``post`` before it is public (its author or an admin)."""
     # A post in the Trash is gone for everyone, its author too, until it is restored.
     return post.status != "trash" and can_edit(current_user, post)
 
 
 @bp.route("/<int:year>/<month>/<day>/<slug>/", methods=["GET", "POST"])
+@bp.route("/<int:year>/<month>/<day>/<slug>/<int:part>/")
 @cached_page
-def post(year: int, month: str, day: str, slug: str) -> Any:
-    """A post with its comments; a POST here is a new comment."""
+def post(year: int, month: str, day: str, slug: str, part: int = 1) -> Any:
+    """A post with its comments (``…/2/``: page 2 of its text); a POST here is a new comment."""
     found = _find_post(year, month, day, slug)
     canonical = permalink(found)
+    if "part" in (request.view_args or {}):
+        if not 1 <= part <= len(post_parts(found)):
+            abort(404)
+        canonical = part_link(found, part)  # page 1's is the post's own: a 301 there
     if request.method == "GET" and request.path != unquote(canonical):  # url_for percent-encodes
         return redirect(canonical, 301)
     if request.method == "POST":
-        return _take_comment(found)
-    return render_post(found)
+        return take_comment(found)
+    return render_post(found, part=part)
+
+
+@bp.route("/<int:year>/<month>/<day>/<slug>/comment-page-<int:number>/")
+def comment_page(year: int, month: str, day: str, slug: str, number: int) -> Any:
+    """WordPress's pages of comments: every comment is on the post's own page here."""
+    return redirect(permalink(_find_post(year, month, day, slug)) + "#comments", 301)
 
 
 def render_post(
-    post: Post, form: dict[str, str] | None = None, error: str | None = None, status: int = 200
+    post: Post,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+    part: int = 1,
+    password_error: str | None = None,
 ) -> Any:
-    """The post page, with the comment form filled from ``form`` (kept after a refusal)."""
+    """The post page, with the comment form filled from ``form`` (kept after a refusal).
+
+    ``part``: which page of a paginated post's text. A locked post shows its password form
+    (with ``password_error`` after a wrong one) instead of its text and its comments.
+    """
+    locked = is_locked(post)
     held = session.get(HELD_KEY, [])
-    tree = build_tree(visible_comments(post, held))
+    tree = [] if locked else build_tree(visible_comments(post, held))
     values = dict(session.get(COMMENTER_KEY, {}))
     values.update({key: clean_text(value) for key, value in (form or {}).items()})
     reply_to = request.args.get("replytocom", values.get("comment_parent", ""))
     html = render_template(
         "post.html",
         post=post,
+        locked=locked,
+        part=part,
+        password_error=password_error,
         comments=tree,
         form=values,
         error=error,
-        reply_to=str(reply_to) if str(reply_to).isdigit() else "",
+        reply_to=str(stranger_int(str(reply_to)) or ""),
         page_kind="single",
-        description=plain_text(post.excerpt or post.teaser_html or post.body_html)[:200],
+        description=public_excerpt(post),
     )
-    return html, status
+    response = make_response(html, status)
+    if is_protected(post) and not locked:
+        response.cache_control.private = True  # this reader's own: no shared cache keeps it
+    return response
 
 
 def comment_refused(message: str, status: int) -> Any:
     """Re-render the current post page with the refused comment's text in the form."""
     args = request.view_args or {}
-    found = _find_post(args["year"], args["month"], args["day"], args["slug"])
+    if request.endpoint == "blog.page":
+        found = find_visible_page(args["path"])
+    else:
+        found = _find_post(args["year"], args["month"], args["day"], args["slug"])
     return render_post(found, form=request.form.to_dict(), error=message, status=status)
 
 
-def _take_comment(post: Post) -> Any:
+def take_comment(post: Post) -> Any:
+    """Store the comment the form sent on ``post`` (or a page), then back to its address."""
+    if is_locked(post):
+        abort(403, description="This post is password protected: enter its password first.")
     user = current_user if current_user.is_authenticated else None
     try:
         comment = submit_comment(

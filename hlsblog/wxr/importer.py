@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urljoin
 
 from ..extensions import db
 from ..models import Category, Tag, User
+from ..old_addresses import remember
 from ..posts import slugify, unique_slug
 from .context import Work
 from .items import ItemImporter
@@ -116,6 +117,7 @@ class Importer:
         self.users_by_login[author.login] = user.id
         if author.wp_id is not None:
             self.users_by_wp_id[author.wp_id] = user.id
+        self.remember_number("author", author.wp_id, f"/author/{quote(user.username)}/")
         return outcome, reason
 
     def _new_user(self, author: WxrAuthor) -> User:
@@ -163,7 +165,15 @@ class Importer:
             parent = self.known_terms.get(("Category", self.category_parents[category.slug]))
             if parent is not None and not _is_below(parent, category):
                 category.parent = parent
+        self.remember_number("cat", term.wp_id, f"/category/{quote(category.slug)}/")
         return self.outcome(category, outcome)
+
+    def remember_number(self, name: str, wp_id: int | None, target: str) -> None:
+        """The old blog's ``?cat=N`` or ``?author=N`` leads to the archive it named."""
+        if wp_id is not None:
+            url = urljoin(self.items.base_url(), f"?{name}={wp_id}")
+            kind = "category" if name == "cat" else name
+            remember(url, kind=kind, target_url=target, wp_id=wp_id)
 
     def tag(self, term: WxrTerm) -> tuple[str, str]:
         """Add or update a tag."""
@@ -194,7 +204,7 @@ class Importer:
         return "skipped", "already imported, unchanged"
 
     def finish(self) -> None:
-        """Link categories to parents read after them, and attachments to their posts."""
+        """Link categories and pages to parents read after them, and attachments to their posts."""
         categories = {c.slug: c for c in db.session.scalars(db.select(Category))}
         for slug, parent_slug in self.category_parents.items():
             category, parent = categories.get(slug), categories.get(parent_slug)
@@ -204,10 +214,6 @@ class Importer:
                 category.parent = parent
         self.items.finish()
         db.session.commit()
-        if self.report.get("pages", "imported"):
-            self.report.notes.append(
-                "Pages became draft posts (hlsblog has no pages): publish the ones you want."
-            )
 
 
 def login_of(raw: str) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin
 
 from ..comment_status import recount
 from ..comments import render_comment
+from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
 from ..old_addresses import key_of_url, remember
@@ -53,8 +54,14 @@ def rfc822_datetime(value: str) -> datetime | None:
 
 
 def item_date(item: WxrItem) -> datetime | None:
-    """The item's time in UTC: the GMT field, else ``pubDate``, else the local time as is."""
-    return wp_datetime(item.date_gmt) or rfc822_datetime(item.pub_date) or wp_datetime(item.date)
+    """The item's time in UTC: the GMT field, else ``pubDate``, else the local time.
+
+    WordPress's local time is the blog's: read in this blog's time zone, so the address's date
+    stays the one the old blog showed.
+    """
+    local_time = wp_datetime(item.date)
+    utc = wp_datetime(item.date_gmt) or rfc822_datetime(item.pub_date)
+    return utc or (to_utc(local_time) if local_time else None)
 
 
 def comment_date(comment: WxrComment) -> datetime:
@@ -83,6 +90,9 @@ def _snapshot(post: Post) -> tuple[Any, ...]:
         post.published_at,
         post.created_at,
         post.sticky,
+        post.password,
+        post.kind,
+        post.menu_order,
         post.comments_open,
         post.pings_open,
         post.author_id,
@@ -98,6 +108,7 @@ class ItemImporter:
         self.importer = importer
         self.report = importer.report
         self.attachment_parents: dict[str, int] = {}  # old address key -> parent's wp id
+        self.page_parents: dict[int, int] = {}  # a page's id -> its parent's wp id
 
     def item(self, item: WxrItem) -> None:
         """Import one ``<item>`` as its type allows, or count it as skipped."""
@@ -155,6 +166,9 @@ class ItemImporter:
         render_post(post)
         post.updated_at = wp_datetime(item.modified_gmt) or post.created_at
         self.remember_addresses(post, item)
+        if kind == "pages" and item.parent:
+            db.session.flush()  # its id, for the parent link made once every page is in
+            self.page_parents[post.id] = item.parent
         return ("imported", "") if is_new else ("updated", "")
 
     def fill(self, post: Post, kind: str, item: WxrItem, author_id: int) -> None:
@@ -165,8 +179,11 @@ class ItemImporter:
             post.slug = unique_slug(Post, wanted, post.id)
         post.body_source, post.source_format = post_source(item)
         post.excerpt = item.excerpt.strip()
+        post.password = item.password[:255]  # as written: the export gives back the same
         post.author_id = author_id
-        post.sticky = item.sticky
+        post.kind = "page" if kind == "pages" else "post"
+        post.menu_order = item.menu_order if kind == "pages" else 0
+        post.sticky = item.sticky and kind != "pages"
         post.comments_open = item.comment_status != "closed"
         post.pings_open = item.ping_status != "closed"
         when = item_date(item) or post.created_at or utcnow()
@@ -178,8 +195,8 @@ class ItemImporter:
         post.tags = self.terms(Tag, item, ("post_tag", "tag"))
 
     def status(self, kind: str, item: WxrItem) -> str:
-        """Ours for WordPress's: pages, password-protected and private posts stay drafts."""
-        if kind == "pages" or item.password.strip() or item.status in HIDDEN_STATUS:
+        """Ours for WordPress's: private posts stay drafts (protected ones keep theirs)."""
+        if item.status in HIDDEN_STATUS:
             return "draft"
         return POST_STATUS.get(item.status, "draft")
 
@@ -204,6 +221,8 @@ class ItemImporter:
         urls = [item.link, *(v for k, v in item.meta if k == OLD_URL_META)]
         if item.wp_id is not None:
             urls.insert(1, urljoin(self.base_url(), f"?p={item.wp_id}"))
+            if post.kind == "page":  # WordPress answers both for a page
+                urls.insert(2, urljoin(self.base_url(), f"?page_id={item.wp_id}"))
         by_key: dict[str, str] = {}
         for url in [*urls, item.guid]:
             key = key_of_url(url) if "://" in url or url.startswith("/") else None
@@ -218,6 +237,23 @@ class ItemImporter:
         channel = self.importer.channel
         base = channel.base_blog_url or channel.link or "/"
         return base if base.endswith("/") else base + "/"
+
+    def link_pages(self) -> None:
+        """Put each imported page under its parent, found by WordPress id, unless that loops."""
+        if not self.page_parents:
+            return
+        rows = db.session.execute(
+            db.select(Post.id, Post.wp_id, Post.parent_id).where(Post.kind == "page")
+        ).all()
+        by_wp_id = {row.wp_id: row.id for row in rows if row.wp_id is not None}
+        parents = {row.id: row.parent_id for row in rows}
+        for page_id, parent_wp_id in self.page_parents.items():
+            parent_id = by_wp_id.get(parent_wp_id)
+            if page_id not in parents or parent_id is None:
+                continue  # the page's own record failed, or its parent never came
+            if not _would_loop(parents, page_id, parent_id):
+                parents[page_id] = parent_id
+                db.session.get_one(Post, page_id).parent_id = parent_id
 
     def comment(self, post: Post, data: WxrComment) -> tuple[str, str]:
         """Add one comment, trackback or pingback as it was, unless it is here already."""
@@ -298,7 +334,8 @@ class ItemImporter:
         return ("skipped", "already imported, unchanged") if unchanged else ("updated", "")
 
     def finish(self) -> None:
-        """Tie attachments to the posts they belong to (those may come later in the file)."""
+        """Tie pages to their parents and attachments to their posts (both may come later)."""
+        self.link_pages()
         keys = list(self.attachment_parents)
         for start in range(0, len(keys), _CHUNK):  # a bounded number of query parameters
             chunk = keys[start : start + _CHUNK]
@@ -311,3 +348,15 @@ class ItemImporter:
             rows = db.session.scalars(db.select(OldAddress).where(OldAddress.path.in_(chunk)))
             for row in rows:
                 row.post_id = posts.get(self.attachment_parents[row.path])
+
+
+def _would_loop(parents: dict[int, int | None], page_id: int, parent_id: int) -> bool:
+    """Whether putting ``page_id`` under ``parent_id`` makes it its own ancestor."""
+    seen: set[int] = set()
+    node: int | None = parent_id
+    while node is not None and node not in seen:
+        if node == page_id:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import BaseConverter
 
-from hlsblog import Feed, GenerationCache, build_feed, content_generation, is_enabled
+from hlsblog import Category, Feed, GenerationCache, build_feed, content_generation, db
 
 from .atom import MIMETYPE as ATOM_TYPE
 from .atom import render_atom
 from .cache import BuiltFeed
 from .rss import MIMETYPE as RSS_TYPE
 from .rss import render_rss
-from .settings import NAME, settings
+from .settings import settings
 
 bp = Blueprint("feeds", __name__)
 GENERATOR = "hlsblog"
@@ -23,14 +25,28 @@ MAX_ITEMS = 100
 
 
 def _routes(rule: str) -> Any:
-    """Register a view at ``rule`` (RSS 2.0), ``rule/rss2/`` and ``rule/atom/``."""
+    """Register a view at ``rule`` (RSS 2.0), ``rule/rss2/`` and ``rule/atom/``.
+
+    WordPress's older formats there (``rule/rss/``, ``rule/rdf/``) answer 301 to ``rule``.
+    """
 
     def decorate(view: Any) -> Any:
         bp.add_url_rule(rule, view_func=view, defaults={"fmt": "rss2"})
-        bp.add_url_rule(rule + "<any(rss2, atom):fmt>/", view_func=view)
+        bp.add_url_rule(rule + "<any(atom):fmt>/", view_func=view)
+        # Served as it is, as WordPress serves it: under the view's own endpoint it would be
+        # a 308 to ``rule``, which older feed readers don't follow.
+        rss2 = f"{view.__name__}_rss2"
+        bp.add_url_rule(rule + "rss2/", rss2, view_func=view, defaults={"fmt": "rss2"})
+        old = f"{view.__name__}_old_format"
+        bp.add_url_rule(rule + "<any(rss, rdf):old>/", old, view_func=_old_format)
         return view
 
     return decorate
+
+
+def _old_format(**_: Any) -> Any:
+    # RSS 0.92 and RDF are gone: their subscribers get the RSS 2.0 feed of the same address.
+    return redirect(request.path.rsplit("/", 2)[0] + "/", 301)
 
 
 @_routes("/feed/")
@@ -63,6 +79,23 @@ def author(name: str, fmt: str) -> Any:
     return _serve("author", name, fmt)
 
 
+class PagePath(BaseConverter):
+    """A page's path before ``/feed/``: slugs, the first never a number (that is a post's date).
+
+    A rule with this converter is tried before the dated rules at the top of the map, so it
+    must not match their addresses.
+    """
+
+    part_isolating = False
+    regex = r"(?!\d+/)[^/.]+(?:/[^/.]+)*"
+    weight = 200
+
+
+@bp.record_once
+def _add_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("feeds_page", PagePath)
+
+
 @_routes("/<int:year>/<month>/<day>/<slug>/feed/")
 def post(year: int, month: str, day: str, slug: str, fmt: str) -> Any:
     """One post's newest approved comments; a wrong date redirects to the right address."""
@@ -73,23 +106,41 @@ def post(year: int, month: str, day: str, slug: str, fmt: str) -> Any:
     return _respond(built)
 
 
-# WordPress's addresses without pretty permalinks: ``/?feed=rss2`` and friends.
-QUERY_FEEDS = {
-    "rss2": ("feeds.site", "rss2"),
-    "rss": ("feeds.site", "rss2"),
-    "atom": ("feeds.site", "atom"),
-    "comments-rss2": ("feeds.comments", "rss2"),
-    "comments-atom": ("feeds.comments", "atom"),
+@_routes("/<feeds_page:path>/feed/")
+def page(path: str, fmt: str) -> Any:
+    """One page's newest approved comments (``/about/team/feed/``)."""
+    built = _built("post", path.rsplit("/", 1)[-1], fmt)
+    canonical = urlsplit(built.link).path
+    if unquote(canonical) != f"/{path}/":  # the page has moved: follow it
+        return redirect(canonical + request.path[len(path) + 2 :], 301)
+    return _respond(built)
+
+
+@bp.route("/category/<path:parents>/<slug>/feed/", defaults={"fmt": "rss2"})
+@bp.route("/category/<path:parents>/<slug>/feed/<any(rss2, atom, rss, rdf):fmt>/")
+def nested_category(parents: str, slug: str, fmt: str) -> Any:
+    """A subcategory's feed at WordPress's nested address: 301 to its own (``/category/slug/``)."""
+    if db.session.scalar(db.select(Category.id).where(Category.slug == slug)) is None:
+        abort(404)
+    return redirect(url_for(".category", slug=slug, fmt="atom" if fmt == "atom" else "rss2"), 301)
+
+
+# The feed files of WordPress before 1.5 (``/wp-rss2.php``), which old subscriptions still ask.
+OLD_FEED_FILES = {
+    "wp-rss2.php": ("feeds.site", "rss2"),
+    "wp-rss.php": ("feeds.site", "rss2"),
+    "wp-rdf.php": ("feeds.site", "rss2"),
+    "wp-feed.php": ("feeds.site", "rss2"),
+    "wp-atom.php": ("feeds.site", "atom"),
+    "wp-commentsrss2.php": ("feeds.comments", "rss2"),
 }
 
 
-@bp.before_app_request
-def query_feed_redirect() -> Any:
-    """Send subscribers of ``/?feed=…`` on to the feed's address (301)."""
-    wanted = QUERY_FEEDS.get(request.args.get("feed", "")) if request.path == "/" else None
-    if wanted is None or not is_enabled(NAME):
-        return None
-    return redirect(url_for(wanted[0], fmt=wanted[1]), 301)
+@bp.route("/<any(" + ", ".join(f'"{name}"' for name in OLD_FEED_FILES) + "):name>")
+def old_feed_file(name: str) -> Any:
+    """``/wp-rss2.php`` and its kind: 301 to the feed that replaced it."""
+    endpoint, fmt = OLD_FEED_FILES[name]
+    return redirect(url_for(endpoint, fmt=fmt), 301)
 
 
 def _serve(scope: str, key: str, fmt: str) -> Any:

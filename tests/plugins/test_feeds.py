@@ -289,4 +289,5 @@ def test_subscribers_of_wordpress_query_addresses_are_sent_on(client):
         response = client.get(query)
         assert response.status_code == 301
         assert response.headers["Location"] == target
-    assert client.get("/?feed=nonsense").status_code == 200
+    # WordPress: "This is not a valid feed template", 404; never the front page instead.
+    assert client.get("/?feed=nonsense").status_code == 404

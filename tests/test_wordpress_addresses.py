@@ -1,0 +1,388 @@
+"""Every address a WordPress blog had answers after the move: the right page, or a 404.
+
+A reader (or a search engine) following an old link lands on the content it named, through at
+most a 301 or two; none of them is served the front page by mistake.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from hlsblog.extensions import db
+from hlsblog.models import Category, User, utcnow
+from hlsblog.settings import set_setting
+from hlsblog.wxr import import_wxr
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
+
+
+def visit(client, url):
+    """Follow the address as a browser does: the final page and the addresses it went through."""
+    response = client.get(url, follow_redirects=True)
+    chain = [r.headers["Location"] for r in response.history]
+    assert all(r.status_code == 301 for r in response.history), url
+    return response, chain
+
+
+def shows(response, *texts):
+    html = response.get_data(as_text=True)
+    return all(text in html for text in texts)
+
+
+@pytest.fixture
+def blog(app, make_post):
+    """A small blog: posts in a category, a tag, on known days, and an author with none."""
+    news = make_post(
+        "Harvest report",
+        body="Runner beans everywhere.",
+        categories="News",
+        tags="Beans",
+        published_at=datetime(2010, 9, 15, 12, 0),
+    )
+    other = make_post(
+        "Shed roof",
+        body="Felt and nails.",
+        categories="Sheds",
+        published_at=datetime(2011, 3, 2, 12, 0),
+    )
+    with app.app_context():
+        news_id = db.session.scalar(db.select(Category.id).where(Category.slug == "news"))
+        writer_id = db.session.scalar(db.select(User.id).where(User.username == "writer"))
+        silent = User(username="silent", role="admin", display_name="Silent")
+        silent.set_password(None)
+        db.session.add(silent)
+        db.session.commit()
+        silent_id = silent.id
+    return {
+        "news": news,
+        "other": other,
+        "news_id": news_id,
+        "writer_id": writer_id,
+        "silent_id": silent_id,
+    }
+
+
+# --- plain-permalink queries on / ------------------------------------------------------------
+
+
+@pytest.mark.plugins()
+def test_query_addresses_lead_to_the_archive_they_named(client, blog):
+    cases = [
+        (f"/?cat={blog['news_id']}", "/category/news/", "Category: News"),
+        ("/?category_name=news", "/category/news/", "Category: News"),
+        ("/?tag=beans", "/tag/beans/", "Tag: Beans"),
+        (f"/?author={blog['writer_id']}", "/author/writer/", "Author: Writer"),
+        ("/?author_name=writer", "/author/writer/", "Author: Writer"),
+        ("/?m=201009", "/2010/09/", "September 2010"),
+        ("/?m=20100915", "/2010/09/15/", "September 15, 2010"),
+        ("/?m=2010", "/2010/", "2010"),
+        ("/?m=20100915123000", "/2010/09/15/", "September 15, 2010"),
+        ("/?year=2010", "/2010/", "2010"),
+        ("/?year=2010&monthnum=9", "/2010/09/", "September 2010"),
+        ("/?year=2010&monthnum=9&day=15", "/2010/09/15/", "September 15, 2010"),
+        (f"/?name={blog['news']['slug']}", blog["news"]["url"], "Runner beans everywhere."),
+    ]
+    for url, target, heading in cases:
+        response, chain = visit(client, url)
+        assert response.status_code == 200, url
+        assert chain[0] == target, url
+        assert shows(response, heading, "Harvest report"), url
+        if "author" not in url:  # the writer wrote both
+            assert "Shed roof" not in response.get_data(as_text=True), f"{url}: the front page"
+
+
+@pytest.mark.plugins()
+def test_search_query_answers_the_search(client, blog):
+    response, chain = visit(client, "/?s=beans")
+    assert chain == ["/search?q=beans"]
+    assert shows(response, "Harvest report") and "Shed roof" not in response.get_data(as_text=True)
+
+
+@pytest.mark.plugins()
+def test_paged_queries_keep_their_page(app, client, make_post, blog):
+    with app.app_context():
+        set_setting("posts_per_page", 1)
+        db.session.commit()
+    make_post("Older news", categories="News", published_at=datetime(2009, 1, 1, 12, 0))
+    response, chain = visit(client, f"/?cat={blog['news_id']}&paged=2")
+    assert chain == ["/category/news/page/2/"]
+    assert shows(response, "Older news") and "Harvest report" not in response.get_data(True)
+    response, chain = visit(client, "/?paged=2")
+    assert chain == ["/page/2/"] and response.status_code == 200
+    assert client.get("/page/2/?cat=999").status_code == 404
+    assert visit(client, "/?s=e&paged=2")[1] == ["/search?q=e&page=2"]
+
+
+@pytest.mark.plugins()
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/?cat=999",
+        "/?cat=abc",
+        "/?tag=nothing-like-it",
+        "/?author=999",
+        "/?author_name=nobody",
+        "/?m=201013",
+        "/?m=20100230",
+        "/?m=abc",
+        "/?year=2010&monthnum=13",
+        "/?monthnum=9",
+        "/?day=15&monthnum=9",
+        "/?name=no-such-post",
+        "/?cat=1&tag=beans",
+        "/?feed=rss2",  # no feeds plugin: no feed to send anyone to
+    ],
+)
+def test_query_addresses_that_lead_nowhere_are_404(client, blog, query):
+    response = client.get(query)
+    assert response.status_code == 404
+    assert "Harvest report" not in response.get_data(as_text=True)
+
+
+@pytest.mark.plugins()
+def test_author_query_names_no_account_without_a_published_post(client, blog):
+    # WordPress redirects ?author=N only for an author with a published post.
+    assert client.get(f"/?author={blog['silent_id']}").status_code == 404
+
+
+@pytest.mark.plugins()
+def test_other_query_parameters_still_serve_the_front_page(client, blog):
+    response = client.get("/?utm_source=newsletter&fbclid=abc123&cat=")
+    assert response.status_code == 200
+    assert shows(response, "Harvest report", "Shed roof")
+
+
+@pytest.mark.plugins("feeds")
+def test_feed_queries_lead_to_the_feed(client, blog):
+    cases = [
+        ("/?feed=rss2", "/feed/"),
+        ("/?feed=rss", "/feed/"),
+        ("/?feed=atom", "/feed/atom/"),
+        ("/?feed=comments-rss2", "/comments/feed/"),
+        ("/?feed=comments-atom", "/comments/feed/atom/"),
+        (f"/?cat={blog['news_id']}&feed=rss2", "/category/news/feed/"),
+        ("/?tag=beans&feed=atom", "/tag/beans/feed/atom/"),
+        (f"/?p={blog['news']['id']}&feed=rss2", blog["news"]["url"] + "feed/"),
+    ]
+    for url, target in cases:
+        response, chain = visit(client, url)
+        assert chain[0] == target, url
+        assert response.status_code == 200 and "xml" in response.mimetype, url
+    assert client.get("/?feed=nonsense").status_code == 404
+    assert client.get("/?s=beans&feed=rss2").status_code == 404  # no search feeds here
+    assert client.get("/?m=2010&feed=rss2").status_code == 404
+
+
+# --- an imported blog's numbers -----------------------------------------------------------------
+
+
+@pytest.mark.plugins()
+def test_imported_blogs_category_and_author_numbers_lead_to_their_archives(app, client):
+    with app.app_context():
+        import_wxr(FIXTURES / "moving-blog.xml")
+    # moving-blog.xml: term 2 is "vegetables", term 3 "beans" (its child), author 2 "bert".
+    for url, target in [
+        ("/?cat=2", "/category/vegetables/"),
+        ("/?cat=3", "/category/beans/"),
+        ("/?author=2", "/author/bert/"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 301, url
+        assert response.headers["Location"] == target, url
+    # an imported number wins over our own row with the same number, as ?p= does
+    response, _ = visit(client, "/?cat=3&paged=1")
+    assert response.request.path == "/category/beans/"
+    assert client.get("/?cat=4242").status_code == 404
+
+
+# --- nested categories, empty archives ----------------------------------------------------------
+
+
+@pytest.fixture
+def nested(app, make_post):
+    """Garden > Vegetables > Beans, with one post in Beans only."""
+    post = make_post("Bean poles", categories="Beans")
+    make_post("Unrelated", categories="Other")
+    with app.app_context():
+        by_slug = {c.slug: c for c in db.session.scalars(db.select(Category))}
+        for slug, name in [("garden", "Garden"), ("vegetables", "Vegetables")]:
+            if slug not in by_slug:
+                by_slug[slug] = Category(name=name, slug=slug)
+                db.session.add(by_slug[slug])
+        by_slug["vegetables"].parent = by_slug["garden"]
+        by_slug["beans"].parent = by_slug["vegetables"]
+        db.session.commit()
+    return post
+
+
+@pytest.mark.plugins()
+def test_nested_category_paths_lead_to_the_subcategory(client, nested):
+    for url, target in [
+        ("/category/vegetables/beans/", "/category/beans/"),
+        ("/category/garden/vegetables/beans/", "/category/beans/"),
+        ("/category/garden/vegetables/", "/category/vegetables/"),
+        ("/category/garden/vegetables/beans/page/1/", "/category/beans/"),
+    ]:
+        response, chain = visit(client, url)
+        assert chain == [target], url
+        assert shows(response, "Bean poles"), url
+        assert "Unrelated" not in response.get_data(as_text=True), url
+    assert client.get("/category/garden/vegetables/beans/page/2/").status_code == 301
+    assert client.get("/category/garden/no-such/").status_code == 404
+    assert client.get("/category/garden//beans/").status_code == 404
+
+
+@pytest.mark.plugins()
+def test_a_category_archive_holds_its_subcategories_posts(client, nested):
+    response = client.get("/category/garden/")
+    assert response.status_code == 200
+    assert shows(response, "Category: Garden", "Bean poles")
+    assert "Unrelated" not in response.get_data(as_text=True)
+
+
+@pytest.mark.plugins("feeds")
+def test_nested_category_feeds_lead_to_the_subcategory_feed(client, nested):
+    for url, target in [
+        ("/category/vegetables/beans/feed/", "/category/beans/feed/"),
+        ("/category/garden/vegetables/beans/feed/atom/", "/category/beans/feed/atom/"),
+        ("/category/garden/vegetables/beans/feed/rdf/", "/category/beans/feed/"),
+    ]:
+        response, chain = visit(client, url)
+        assert chain == [target], url
+        assert response.status_code == 200 and shows(response, "Bean poles"), url
+    assert client.get("/category/garden/no-such/feed/").status_code == 404
+
+
+@pytest.mark.plugins()
+def test_an_empty_tag_or_category_is_an_empty_archive_and_an_unknown_one_404(app, client, blog):
+    with app.app_context():
+        from hlsblog.models import Tag
+
+        db.session.add_all(
+            [Tag(name="Unused", slug="unused"), Category(name="Spare", slug="spare")]
+        )
+        db.session.commit()
+    for url, heading in [("/tag/unused/", "Tag: Unused"), ("/category/spare/", "Category: Spare")]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert shows(response, heading, "Nothing here yet"), url
+        assert "Harvest report" not in response.get_data(as_text=True)
+        assert client.get(url + "page/2/").status_code == 404
+    assert client.get("/tag/never-was/").status_code == 404
+    assert client.get("/category/never-was/").status_code == 404
+
+
+# --- old feed paths -----------------------------------------------------------------------------
+
+
+@pytest.mark.plugins("feeds")
+def test_old_feed_paths_answer(client, blog):
+    post_url = blog["news"]["url"]
+    served = [
+        "/feed/rss2/",
+        "/feed/atom/",
+        "/comments/feed/rss2/",
+        post_url + "feed/rss2/",
+        "/category/news/feed/rss2/",
+    ]
+    for url in served:
+        response = client.get(url)
+        assert response.status_code == 200 and "xml" in response.mimetype, url
+    moved = [
+        ("/feed/rss/", "/feed/"),
+        ("/feed/rdf/", "/feed/"),
+        ("/comments/feed/rss/", "/comments/feed/"),
+        ("/tag/beans/feed/rdf/", "/tag/beans/feed/"),
+        (post_url + "feed/rdf/", post_url + "feed/"),
+        ("/wp-rss2.php", "/feed/"),
+        ("/wp-rss.php", "/feed/"),
+        ("/wp-rdf.php", "/feed/"),
+        ("/wp-atom.php", "/feed/atom/"),
+        ("/wp-commentsrss2.php", "/comments/feed/"),
+    ]
+    for url, target in moved:
+        response, chain = visit(client, url)
+        assert chain == [target], url
+        assert response.status_code == 200 and "xml" in response.mimetype, url
+
+
+@pytest.mark.plugins()
+def test_old_feed_paths_are_404_without_the_feeds_plugin(client, blog):
+    for url in ["/feed/rss/", "/wp-rss2.php", "/category/news/feed/rdf/"]:
+        assert client.get(url).status_code == 404, url
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.plugins()
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/2026/00/",
+        "/2026/13/",
+        "/2026/02/30/",
+        "/2010/09/31/",
+        "/0/",
+        "/999/",
+        "/20100/",
+        "/2010/001/",
+        "/2010/09/015/",
+        "/2010/xx/",
+        "/2010/09/00/",
+    ],
+)
+def test_impossible_dates_are_404(client, blog, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.plugins()
+def test_date_archives_answer_as_wordpress_does(client, blog):
+    assert shows(client.get("/2010/09/15/"), "Harvest report")
+    # a real month with no post: WordPress answers 404 ("Nothing found") for an empty date archive
+    assert client.get("/2010/10/").status_code == 404
+    response, chain = visit(client, "/2010/9/")
+    assert chain == ["/2010/09/"] and shows(response, "Harvest report")
+    assert visit(client, "/2010/9/5/")[1] == ["/2010/09/05/"]
+
+
+# --- local dates in addresses -------------------------------------------------------------------
+
+
+@pytest.mark.plugins()
+def test_post_addresses_carry_the_blogs_local_date(app, client, make_post):
+    with app.app_context():
+        set_setting("timezone", "Etc/GMT-2")  # UTC+2 all year (the sign is POSIX's)
+        db.session.commit()
+    late = make_post("Late night", published_at=datetime(2010, 9, 15, 21, 30))  # 23:30 local
+    early = make_post("Small hours", published_at=datetime(2010, 9, 15, 22, 30))  # 00:30 local
+    assert late["url"] == "/2010/09/15/late-night/"
+    assert early["url"] == "/2010/09/16/small-hours/"
+    # a link written with the GMT date (as imports before this one wrote it) finds the post
+    response, chain = visit(client, "/2010/09/15/small-hours/")
+    assert chain == ["/2010/09/16/small-hours/"] and shows(response, "Small hours")
+    day = client.get("/2010/09/16/").get_data(as_text=True)
+    assert "Small hours" in day and "Late night" not in day
+
+
+@pytest.mark.plugins()
+def test_an_import_dates_addresses_in_the_blogs_local_time(app, client):
+    with app.app_context():
+        set_setting("timezone", "Etc/GMT-2")
+        db.session.commit()
+        import_wxr(FIXTURES / "local-midnight.xml")
+    # 00:30 on the 16th in the old blog (22:30 GMT on the 15th), and a draft-era item with no GMT
+    response, chain = visit(client, "/?p=501")
+    assert chain == ["/2010/09/16/after-midnight/"] and shows(response, "After midnight")
+    response, chain = visit(client, "/?p=502")
+    assert chain == ["/2010/09/16/no-gmt-date/"] and shows(response, "No GMT date")
+    # the old link (WordPress's local date) is the address itself: no redirect at all
+    assert client.get("/2010/09/16/after-midnight/").status_code == 200
+
+
+def test_recent_posts_remain_on_the_front_page(client, make_post):
+    make_post("Fresh", published_at=utcnow() - timedelta(hours=1))
+    assert shows(client.get("/"), "Fresh")

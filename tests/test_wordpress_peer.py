@@ -1,0 +1,255 @@
+"""A real WordPress on the other side of a move (Debian's package, tests/peers/wordpress_peer.py).
+
+The blog of ``tests/fixtures/wxr/wordpress-peer.xml`` (a real WordPress 6.1 export: pages, a
+nested page, a password post, a post in three parts, nested categories, empty tags, a post at
+23:30 in New York) is imported into that WordPress and into hlsblog. Every address WordPress
+gave it is then asked of both: hlsblog must answer as WordPress did (200, or 301s ending in 200
+on the same content). Then hlsblog's export goes back into a fresh WordPress and must give the
+same blog. Skipped, with the reason, where no WordPress is set up (README: "Testing against
+real peers").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+import requests
+from flask import Flask
+from peers import wordpress_peer as wordpress
+
+from hlsblog.extensions import db
+from hlsblog.settings import set_setting
+
+pytestmark = pytest.mark.wordpress
+
+EXPORT = Path(__file__).parent / "fixtures" / "wxr" / "wordpress-peer.xml"
+ZONE = "America/New_York"  # the old blog's time zone; WXR doesn't carry it, the blogger sets it
+# Addresses no link function makes but readers and crawlers ask for.
+EXTRA = [
+    ("/2024/01/10/hello-from-the-old-blog/comment-page-1/", "Hello, comments page 1", "part"),
+    ("/feed/rss2/", "site feed (rss2)", "feed"),
+    ("/category/abroad/europe/trains/feed/atom/", "feed of category: Trains", "feed"),
+    ("/no-such-page/", "nothing", "missing"),
+    ("/?p=999", "no such post", "missing"),
+    ("/?page_id=999", "no such page", "missing"),
+    ("/?cat=999", "no such category", "missing"),
+    ("/?s=nothing-matches-this", "search: nothing", "search"),
+]
+PARTS = ("Part one: the plan.", "Part two: the journey.", "Part three: home again.")
+POSTS = (  # the slugs of the export's posts: which of them a listing links to is compared
+    "hello-from-the-old-blog",
+    "a-night-train-to-berlin",
+    "a-long-read-in-three-parts",
+    "members-only",
+    "a-guest-writes",
+)
+LISTINGS = ("term", "author", "date", "search", "front")
+
+# Old links hlsblog doesn't answer as WordPress yet, with who is building the answer (issue 15's
+# engineers: A pages, B password and paginated posts, C old addresses). One that starts to
+# answer right fails the test until it is struck off here, so the list stays true.
+PAGED = "B: <!--nextpage--> parts (WordPress shows one part per address)"
+NESTED_FEED = "C: a category's feed leaves out its child categories' posts (its archive has them)"
+PAGE_FEED = "C: ?feed=rss2&page_id= (a page's comment feed by number) is 404"
+KNOWN: dict[str, str] = {
+    "/2024/02/20/a-long-read-in-three-parts/": PAGED,
+    "/2024/02/20/a-long-read-in-three-parts/2/": PAGED,
+    "/2024/02/20/a-long-read-in-three-parts/3/": PAGED,
+    "/?p=9": PAGED,
+    "/?p=9&page=2": PAGED + " (and ?page=N is 404)",
+    "/?p=9&page=3": PAGED + " (and ?page=N is 404)",
+    "/category/abroad/feed/": NESTED_FEED,
+    "/category/abroad/europe/feed/": NESTED_FEED,
+    "/?feed=rss2&cat=2": NESTED_FEED,
+    "/?feed=rss2&cat=3": NESTED_FEED,
+    "/?feed=rss2&page_id=4": PAGE_FEED,
+    "/?feed=rss2&page_id=5": PAGE_FEED,
+    "/?feed=rss2&page_id=6": PAGE_FEED,
+}
+
+
+class Answer(NamedTuple):
+    """What a reader following a link ends on, and how they got there."""
+
+    chain: tuple[int, ...]
+    content: str
+    address: str
+
+    def shown(self) -> str:
+        hops = " → ".join(str(code) for code in self.chain)
+        return f"{hops} {self.content!r} at {self.address}"
+
+
+@pytest.fixture
+def peer() -> Iterator[Any]:
+    """The peer WordPress, held for this test, freshly installed."""
+    reason = wordpress.why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with wordpress.exclusive():
+        wordpress.setup()
+        wordpress.reset()
+        yield wordpress
+
+
+def moved_blog(app: Flask, path: Path) -> None:
+    """hlsblog after the blogger set the old blog's time zone and imported its export."""
+    with app.app_context():
+        set_setting("timezone", ZONE)
+        db.session.commit()
+    done = app.test_cli_runner().invoke(args=["import-wxr", str(path)])
+    assert done.exit_code == 0, done.output
+
+
+def title_of(page: str) -> str:
+    """The content a page shows, from its <title>: WordPress's and ours, in one form."""
+    found = re.search(r"<title[^>]*>(.*?)</title>", page, re.S)
+    title = html.unescape(found.group(1)).strip() if found else ""
+    head = re.split(r" [–|] ", title)[0]
+    head = re.sub(r"^(Category|Tag|Author|Protected|Private): ", "", head)
+    search = re.match(r"(?:Search Results for|Search:) [“\"]?(.*?)[”\"]?$", head)
+    return f"search: {search.group(1)}" if search else head
+
+
+def listed(page: str) -> str:
+    """The export's posts a page links to, by slug."""
+    slugs = {href.rstrip("/").rsplit("/", 1)[-1] for href in re.findall(r'href="([^"#?]+)', page)}
+    return ", ".join(slug for slug in POSTS if slug in slugs)
+
+
+def content_of(response: requests.Response, kind: str, front: str | None) -> str:
+    """A comparable name for what ``response`` shows: a title, a feed's items, or an error."""
+    if response.status_code >= 400:
+        return f"error {response.status_code}"
+    if "xml" in response.headers.get("Content-Type", ""):
+        feed = feedparser.parse(response.content)
+        titles = sorted(re.sub(r"^Protected: ", "", e.get("title", "")) for e in feed.entries)
+        return f"feed of {len(titles)}: {'; '.join(titles)}"
+    title = title_of(response.text)
+    if title == front:  # blogs' names differ; a page showing the front page by mistake is seen
+        title = "the front page"
+        if kind != "front":
+            return title
+    if kind in LISTINGS:
+        return f"{title} listing [{listed(response.text)}]"
+    parts = [part for part in PARTS if part in response.text]  # which part of a paged post
+    return f"{title} [{', '.join(parts)}]" if parts and len(parts) < len(PARTS) else title
+
+
+def follow(url: str, kind: str, front: str | None) -> Answer:
+    """Fetch ``url`` as a browser would, following redirects."""
+    response = requests.get(url, timeout=30)
+    chain = tuple(hop.status_code for hop in response.history) + (response.status_code,)
+    address = urlsplit(response.url)
+    where = address.path + (f"?{address.query}" if address.query else "")
+    return Answer(chain, content_of(response, kind, front), where)
+
+
+def front_title(base: str) -> str:
+    """The front page's title, so a page that serves it by mistake is seen."""
+    return title_of(requests.get(base + "/", timeout=30).text)
+
+
+def relative(url: str) -> str:
+    """An address of the old blog without its host: the move keeps paths and queries."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def wordpress_answers(peer: Any) -> dict[str, tuple[str, str, Answer]]:
+    """Every old link of the blog as WordPress answers it, with pretty links, then plain ones."""
+    answers: dict[str, tuple[str, str, Answer]] = {}
+    for structure in (wordpress.PRETTY, ""):
+        peer.set_permalinks(structure)
+        front = front_title(peer.URL)
+        for url, what, kind in [*peer.links(), *EXTRA]:
+            old = relative(url)
+            if old not in answers:
+                answers[old] = (what, kind, follow(peer.URL + old, kind, front))
+    return answers
+
+
+def differences(answers: dict[str, tuple[str, str, Answer]], base: str) -> dict[str, str]:
+    """The old links hlsblog answers otherwise than WordPress: status, content, or address."""
+    front = front_title(base)
+    found = {}
+    for old, (what, kind, theirs) in answers.items():
+        ours = follow(base + old, kind, front)
+        same = (ours.chain[-1] // 100, ours.content) == (theirs.chain[-1] // 100, theirs.content)
+        # A post or page keeps its pretty address: the one search engines have indexed.
+        pretty = kind in ("post", "page") and "?" not in theirs.address
+        moved = pretty and ours.address != theirs.address
+        if not same or moved:
+            found[old] = f"{what}: WordPress {theirs.shown()}; hlsblog {ours.shown()}"
+    return found
+
+
+def test_every_old_link_answers_as_wordpress_answered_it(
+    peer: Any, app: Flask, live_server: Any
+) -> None:
+    peer.import_wxr(EXPORT)
+    moved_blog(app, EXPORT)
+    answers = wordpress_answers(peer)
+    assert len(answers) > 100
+    found = differences(answers, live_server.url)
+    unexpected = {old: why for old, why in found.items() if old not in KNOWN}
+    report = "\n".join(f"{old}\n    {why}" for old, why in sorted(unexpected.items()))
+    assert not unexpected, f"{len(unexpected)} old links answer otherwise:\n{report}"
+    fixed = sorted(set(KNOWN) - set(found))
+    assert not fixed, f"these answer as WordPress did now; strike them off KNOWN: {fixed}"
+
+
+def blog_shape(dump: dict[str, Any]) -> dict[str, Any]:
+    """A WordPress blog as a reader and its owner know it: no ids, parents by slug."""
+    slugs = {post["ID"]: post["post_name"] for post in dump["posts"]}
+    term_slugs = {term["term_id"]: term["slug"] for term in dump["terms"]}
+    posts = {
+        post["post_name"]: {
+            "type": post["post_type"],
+            "status": post["post_status"],
+            "title": post["post_title"],
+            "parent": slugs.get(post["post_parent"]),
+            "menu_order": post["menu_order"],
+            "password": post["post_password"],
+            "date": post["post_date"],
+            "date_gmt": post["post_date_gmt"],
+            "parts": post["pages"],
+            "comments": post["comment_count"],
+            "categories": sorted(post["categories"]),
+            "tags": sorted(post["tags"]),
+        }
+        for post in dump["posts"]
+    }
+    terms = {
+        (term["taxonomy"], term["slug"]): (term["name"], term_slugs.get(term["parent"]))
+        for term in dump["terms"]
+    }
+    return {"posts": posts, "terms": terms}
+
+
+def test_our_export_gives_wordpress_back_the_same_blog(
+    peer: Any, app: Flask, tmp_path: Path
+) -> None:
+    peer.import_wxr(EXPORT)
+    before = blog_shape(peer.dump())
+    moved_blog(app, EXPORT)
+    ours = tmp_path / "from-hlsblog.xml"
+    done = app.test_cli_runner().invoke(args=["export-wxr", str(ours)])
+    assert done.exit_code == 0, done.output
+    peer.reset()
+    peer.import_wxr(ours)
+    after = blog_shape(peer.dump())
+    # What the issue asks first: pages as pages, in their tree, and the password kept.
+    assert after["posts"]["team"]["type"] == "page"
+    assert after["posts"]["team"]["parent"] == "about"
+    assert after["posts"]["members-only"]["password"] == "open sesame"
+    for slug, post in before["posts"].items():
+        assert after["posts"].get(slug) == post, slug
+    assert after == before

@@ -41,6 +41,8 @@ EXTRA = [
     ("/?page_id=999", "no such page", "missing"),
     ("/?cat=999", "no such category", "missing"),
     ("/?s=nothing-matches-this", "search: nothing", "search"),
+    ("/wp-sitemap.xml", "WordPress's sitemap", "sitemap"),
+    ("/robots.txt", "robots.txt", "robots"),
 ]
 PARTS = ("Part one: the plan.", "Part two: the journey.", "Part three: home again.")
 POSTS = (  # the slugs of the export's posts: which of them a listing links to is compared
@@ -124,10 +126,28 @@ def listed(page: str) -> str:
     return ", ".join(slug for slug in POSTS if slug in slugs)
 
 
+def sitemap_entries(response: requests.Response) -> str:
+    """The posts and pages a sitemap (or the sitemaps of an index) lists, by path."""
+    locs = re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", response.text)
+    if "<sitemapindex" in response.text:
+        locs = [loc for part in locs for loc in re.findall(r"<loc>\s*([^<\s]+)", _get(part).text)]
+    paths = {urlsplit(html.unescape(loc)).path for loc in locs}
+    archives = ("/category/", "/tag/", "/author/")
+    return ", ".join(sorted(path for path in paths if not path.startswith(archives)))
+
+
+def _get(url: str) -> requests.Response:
+    return requests.get(url, timeout=30)
+
+
 def content_of(response: requests.Response, kind: str, front: str | None) -> str:
     """A comparable name for what ``response`` shows: a title, a feed's items, or an error."""
     if response.status_code >= 400:
         return f"error {response.status_code}"
+    if kind == "sitemap":
+        return f"sitemap of {sitemap_entries(response)}"
+    if kind == "robots":
+        return "robots.txt naming a sitemap" if "Sitemap:" in response.text else response.text
     if "xml" in response.headers.get("Content-Type", ""):
         feed = feedparser.parse(response.content)
         titles = sorted(re.sub(r"^Protected: ", "", e.get("title", "")) for e in feed.entries)
@@ -145,7 +165,7 @@ def content_of(response: requests.Response, kind: str, front: str | None) -> str
 
 def follow(url: str, kind: str, front: str | None) -> Answer:
     """Fetch ``url`` as a browser would, following redirects."""
-    response = requests.get(url, timeout=30)
+    response = _get(url)
     chain = tuple(hop.status_code for hop in response.history) + (response.status_code,)
     address = urlsplit(response.url)
     where = address.path + (f"?{address.query}" if address.query else "")
@@ -154,7 +174,7 @@ def follow(url: str, kind: str, front: str | None) -> Answer:
 
 def front_title(base: str) -> str:
     """The front page's title, so a page that serves it by mistake is seen."""
-    return title_of(requests.get(base + "/", timeout=30).text)
+    return title_of(_get(base + "/").text)
 
 
 def relative(url: str) -> str:

@@ -13,8 +13,10 @@ from . import api
 from .api import *  # noqa: F403  (the plugin API: ``from hlsblog import Post`` works too)
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate
+from .numbers import DatabaseIntConverter
 from .plugins import PluginHost, PluginTemplateLoader, current_host
 from .settings import get_setting
+from .site_address import BlogApp
 
 __version__ = "0.1.0"
 # What a plugin may import from here: the app factory and the plugin API (hlsblog/api.py).
@@ -25,7 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the blog: configuration, extensions, plugins, blueprints, commands."""
-    app = Flask(
+    app = BlogApp(
         __name__,
         instance_relative_config=True,
         instance_path=(test_config or {}).get("INSTANCE_PATH")
@@ -33,6 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         or str(PROJECT_ROOT / "instance"),
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    # Before any rule: every <int:…>, the core's and each plugin's, holds what a column can.
+    app.url_map.converters["int"] = DatabaseIntConverter
     load_config(app, test_config)
     _init_extensions(app)
     host = PluginHost(app)
@@ -63,8 +67,10 @@ def _register_core(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
+    from .crawlers import bp as crawlers_bp
 
     app.register_blueprint(blog_bp)
+    app.register_blueprint(crawlers_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     templating.init_app(app)

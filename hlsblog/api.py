@@ -38,9 +38,13 @@ from .plugin_settings import (
 )
 from .plugins import STATE_KEY, current_host
 from .posts import permalink, public_posts
+from .previews import PostPreview, post_preview
 from .protection import is_locked, is_protected, public_excerpt, shown_title
+from .ratelimit import rate_limited
 from .rendering import plain_text, strip_tags
 from .settings import content_generation, get_setting
+from .site_address import site_host, site_url
+from .sitemap import SitemapEntry
 
 __all__ = [
     # hooks: implement the core's, or declare a plugin's own
@@ -82,6 +86,10 @@ __all__ = [
     "is_protected",
     "public_excerpt",
     "shown_title",
+    # what share previews and search engines see: one post's preview, the sitemap's entries
+    "PostPreview",
+    "SitemapEntry",
+    "post_preview",
     # settings: the blog's and the plugin's own
     "PluginSetting",
     "PluginSettings",
@@ -90,6 +98,9 @@ __all__ = [
     "plugin_setting",
     "setting_key",
     "settings_for",
+    # the blog's one public address (url_for(..., _external=True) already uses it)
+    "site_host",
+    "site_url",
     # text, feeds, caching
     "Feed",
     "FeedEntry",
@@ -100,6 +111,7 @@ __all__ = [
     "strip_tags",
     # requests and work after them
     "csrf",
+    "rate_limited",
     "run_later",
 ]
 

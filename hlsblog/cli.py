@@ -228,7 +228,7 @@ def import_wxr_command(file: Path) -> None:
     "--base-url",
     default="http://localhost/",
     show_default=True,
-    help="The blog's public address, for the links in the file.",
+    help="The blog's public address for the links in the file, when no site address is set.",
 )
 @with_appcontext
 @needs_tables

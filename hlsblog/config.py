@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask
 
+from .site_address import normalize_site_url, trusted_hosts
+
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -31,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     # Failed logins allowed before a pause: per client IP, and per account name.
     "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    # Wrong passwords for protected posts allowed per client IP before a pause.
+    "POSTPASS_LIMIT_PER_IP": "30 per 15 minutes",
 }
 
 
@@ -45,6 +49,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("HLSBLOG")
     if test_config:
         app.config.update(test_config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config.get("TRUSTED_HOSTS"))
+    app.config["SITE_URL"] = normalize_site_url(app.config.get("SITE_URL") or "") or None
     if isinstance(app.config.get("PLUGINS"), list | tuple):
         app.config["PLUGINS"] = ",".join(app.config["PLUGINS"])
     if not app.config.get("SECRET_KEY"):

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "pings_open_default": True,
     "require_name_email": True,
     "thread_depth": 5,
+    "site_url": "",  # the blog's address for absolute links; "" uses each request's host
+    # As WordPress's: crawlers keep out of the admin; /robots.txt adds the sitemap's address.
+    "robots_txt": "User-agent: *\nDisallow: /admin/\n",
 }
 
 

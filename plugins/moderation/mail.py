@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from flask import request
-
-from hlsblog import get_setting, run_later
+from hlsblog import get_setting, run_later, site_host
 
 from .settings import settings
 
@@ -36,7 +34,7 @@ def smtp_config() -> SmtpConfig | None:
     host = str(settings.smtp_host or "").strip()
     if not host:
         return None
-    sender = str(settings.mail_from or "").strip() or f"blog@{request.host.split(':')[0]}"
+    sender = str(settings.mail_from or "").strip() or f"blog@{site_host()}"
     return SmtpConfig(
         host=host,
         port=int(settings.smtp_port or 25),

@@ -1,0 +1,182 @@
+"""One site address writes every absolute link: a Host header can't put its name in a mail."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+import time
+from email.policy import default as default_policy
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import url_for
+
+from hlsblog import db
+from hlsblog.api import setting_key
+from hlsblog.settings import set_setting
+from hlsblog.testing import admin_client, submit_form
+
+EVIL = "http://evil.example"
+FIRST_COMMENT = {"author": "Ada", "email": "ada@example.org", "url": "", "comment": "Hello."}
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 was handed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+    def wait_for_one(self) -> email.message.EmailMessage:
+        deadline = time.monotonic() + 10
+        while not self.messages and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert self.messages, "no mail arrived"
+        return self.messages[0]
+
+
+@pytest.fixture
+def inbox():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    found = Inbox()
+    controller = Controller(found, hostname="127.0.0.1", port=port)
+    controller.start()
+    found.port = port
+    yield found
+    controller.stop()
+
+
+def _mail_goes_to(app, inbox):
+    # No From address set: the blog makes one from its own host name.
+    values = {"smtp_host": "127.0.0.1", "smtp_port": inbox.port, "smtp_security": "none"}
+    values["mail_from"] = ""
+    with app.app_context():
+        for name, value in values.items():
+            set_setting(setting_key("moderation", name), value)
+        db.session.commit()
+
+
+def _comment(client, url, page_at, sent_to):
+    """A first comment through the post's form, the page read at one host and sent to another."""
+    page = client.get(url, base_url=page_at).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.set_cookie(  # the session goes along, as a forger sending both would have it
+        "session",
+        client.get_cookie("session", domain=urlsplit(page_at).hostname).value,
+        domain=urlsplit(sent_to).hostname,
+    )
+    return client.post(url, data={"csrf_token": token, **FIRST_COMMENT}, base_url=sent_to)
+
+
+def _everything_in(message) -> str:
+    body = message.get_body(("plain",)).get_content()
+    return "\n".join(f"{name}: {value}" for name, value in message.items()) + "\n" + body
+
+
+def test_the_moderation_mail_of_a_comment_sent_with_a_forged_host_names_only_the_site(
+    make_app, make_post, inbox
+):
+    app = make_app(plugins=["moderation"])
+    _mail_goes_to(app, inbox)
+    admin = admin_client(app)
+    saved = submit_form(
+        admin,
+        "/admin/settings",
+        {
+            "title": "Ada's blog",
+            "tagline": "",
+            "site_url": "https://blog.example.org/",
+            "posts_per_page": "10",
+            "date_format": "F j, Y",
+            "time_format": "g:i a",
+            "timezone": "UTC",
+            "thread_depth": "5",
+        },
+    )
+    assert saved.status_code == 302
+    post = make_post("Cats")
+
+    sent = _comment(app.test_client(), post["url"], page_at=EVIL, sent_to=EVIL)
+    assert sent.status_code == 303
+
+    message = inbox.wait_for_one()
+    assert message["From"] == "Ada's blog <blog@blog.example.org>"
+    text = _everything_in(message)
+    assert "evil.example" not in text
+    links = re.findall(r"https?://\S+", text)
+    assert links and all(link.startswith("https://blog.example.org/") for link in links), links
+    assert "https://blog.example.org/admin/comments/" in text
+
+
+def test_the_environment_wins_over_the_setting_and_keeps_the_sites_path(make_app, make_post):
+    app = make_app(plugins=["feeds"], SITE_URL="https://example.net/blog/")
+    with app.app_context():
+        set_setting("site_url", "https://ignored.example")
+        db.session.commit()
+    post = make_post("Dogs")
+    feed = app.test_client().get("/feed/", base_url=EVIL).get_data(as_text=True)
+    assert "evil.example" not in feed and "ignored.example" not in feed
+    assert f"<link>https://example.net/blog{post['url']}</link>" in feed
+
+
+def test_with_no_site_address_links_use_the_address_the_reader_used(app, make_post):
+    post = make_post("Birds")
+    feed = app.test_client().get("/feed/", base_url="http://fresh.example").get_data(as_text=True)
+    assert f"<link>http://fresh.example{post['url']}</link>" in feed
+
+
+def test_commands_build_links_at_the_site_address(make_app, make_post):
+    app = make_app(plugins=[], SITE_URL="https://blog.example.org")
+    post = make_post("Fish")
+    exported = app.test_cli_runner().invoke(args=["export-wxr"])
+    assert exported.exit_code == 0, exported.output
+    assert "<link>https://blog.example.org/</link>" in exported.output
+    assert f"<link>https://blog.example.org{post['url']}</link>" in exported.output
+    with app.app_context():  # any code outside a request, a background job's too
+        assert url_for("blog.index", _external=True) == "https://blog.example.org/"
+
+
+def test_outside_a_request_with_no_site_address_there_is_no_host_to_guess(make_app):
+    app = make_app(plugins=[])
+    with app.app_context(), pytest.raises(RuntimeError, match="HLSBLOG_SITE_URL"):
+        url_for("blog.index", _external=True)
+
+
+def test_requests_for_hosts_not_trusted_are_refused(make_app, monkeypatch):
+    monkeypatch.setenv("HLSBLOG_TRUSTED_HOSTS", "blog.example.org, .blog.example.org")
+    app = make_app(plugins=[])
+    assert app.config["TRUSTED_HOSTS"] == ["blog.example.org", ".blog.example.org"]
+    client = app.test_client()
+    assert client.get("/", base_url=EVIL).status_code == 400
+    assert client.get("/", base_url="https://blog.example.org").status_code == 200
+    assert client.get("/", base_url="https://www.blog.example.org:8443").status_code == 200
+
+
+def test_a_forged_host_sends_no_mail_where_trusted_hosts_are_set(make_app, make_post, inbox):
+    app = make_app(plugins=["moderation"], TRUSTED_HOSTS=["blog.example.org"])
+    _mail_goes_to(app, inbox)
+    post = make_post("Cats")
+    sent = _comment(app.test_client(), post["url"], "http://blog.example.org", sent_to=EVIL)
+    assert sent.status_code == 400
+    time.sleep(0.5)  # a mail would be on its way by now
+    assert inbox.messages == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["blog.example.org", "ftp://blog.example.org", "https://", "https://a b.example"]
+)
+def test_settings_refuse_a_site_address_that_is_not_one_and_keep_what_was_typed(app, typed):
+    admin = admin_client(app)
+    form = {"title": "Mine", "site_url": typed, "posts_per_page": "10", "timezone": "UTC"}
+    refused = submit_form(admin, "/admin/settings", {**form, "thread_depth": "5"})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "site address" in page.lower()
+    assert f'value="{typed}"' in page

@@ -14,9 +14,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
@@ -44,6 +45,7 @@ EXTRA = [
     ("/wp-sitemap.xml", "WordPress's sitemap", "sitemap"),
     ("/robots.txt", "robots.txt", "robots"),
 ]
+SECRET = "The secret timetable"  # the password post's text
 PARTS = ("Part one: the plan.", "Part two: the journey.", "Part three: home again.")
 POSTS = (  # the slugs of the export's posts: which of them a listing links to is compared
     "hello-from-the-old-blog",
@@ -224,6 +226,56 @@ def test_every_old_link_answers_as_wordpress_answered_it(
     assert not unexpected, f"{len(unexpected)} old links answer otherwise:\n{report}"
     fixed = sorted(set(KNOWN) - set(found))
     assert not fixed, f"these answer as WordPress did now; strike them off KNOWN: {fixed}"
+
+
+class _PasswordForm(HTMLParser):
+    """The form of a page that asks for a password: its action and the fields to send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append({"action": found.get("action", ""), "fields": {}, "secret": None})
+        elif tag in ("input", "button") and self.forms and found.get("name"):
+            form = self.forms[-1]
+            if found.get("type") == "password":
+                form["secret"] = found["name"]
+            elif found.get("type") in ("hidden", "submit"):
+                form["fields"][found["name"]] = found.get("value", "")
+
+
+def try_password(url: str, password: str) -> tuple[bool, bool]:
+    """A reader at a protected post: (form shown, text shown after sending ``password``)."""
+    reader = requests.Session()
+    page = reader.get(url, timeout=30)
+    parser = _PasswordForm()
+    parser.feed(page.text)
+    forms = [form for form in parser.forms if form["secret"]]
+    if not forms:
+        return False, SECRET in page.text
+    form = forms[0]
+    data = {**form["fields"], form["secret"]: password}
+    action = urljoin(page.url, html.unescape(form["action"]) or page.url)
+    reader.post(action, data=data, headers={"Referer": page.url}, timeout=30)
+    return True, SECRET in reader.get(page.url, timeout=30).text
+
+
+def test_the_password_post_opens_to_its_password_as_on_wordpress(
+    peer: Any, app: Flask, live_server: Any
+) -> None:
+    peer.import_wxr(EXPORT)
+    moved_blog(app, EXPORT)
+    post = "/2024/03/05/members-only/"
+    for password in ("wrong guess", "open sesame"):
+        theirs = try_password(peer.URL + post, password)
+        assert try_password(live_server.url + post, password) == theirs, password
+    assert theirs == (True, True)  # WordPress shows the form, and the text to the password
+    for feed in ("/feed/", "/category/news/feed/", "/2024/03/05/members-only/feed/"):
+        assert SECRET not in _get(peer.URL + feed).text
+        assert SECRET not in _get(live_server.url + feed).text, feed
 
 
 def blog_shape(dump: dict[str, Any]) -> dict[str, Any]:

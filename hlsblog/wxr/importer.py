@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin
+from xml.etree.ElementTree import ParseError
 
 from ..extensions import db
 from ..models import Category, Tag, User
@@ -35,11 +36,48 @@ def scan(path: str | Path) -> tuple[Channel, int]:
     return reader.channel, total
 
 
+def survey(path: str | Path) -> tuple[int, bool]:
+    """The file's number of records, and whether it needs WordPress's fallback for ``]]>``.
+
+    A pre-2010 export whose only fault is an unescaped ``]]>`` inside CDATA is read as
+    WordPress's importer reads it (``cdata.py``); a file broken otherwise is refused, its
+    line named.
+    """
+    try:
+        return scan(path)[1], False
+    except WxrError as strict:
+        if not isinstance(strict.__cause__, ParseError):
+            raise
+        reader = WxrReader(path, repair_cdata=True)
+        try:
+            total = sum(1 for _ in reader)
+        except WxrError:
+            if reader.repairs:
+                raise  # mended, and still broken: the other fault's line
+            raise strict from None
+        if not reader.repairs:
+            raise strict from None
+        check_version(reader.channel, Path(path).name)
+        return total, True
+
+
+def repair_notes(reader: WxrReader, record: object) -> list[str]:
+    """The report's line for an item read with the ``]]>`` fallback (at the end: the others)."""
+    why = "an unescaped ]]> inside CDATA, read as WordPress's importer reads it (ticket #15203)"
+    if isinstance(record, WxrItem) and record.repaired_lines:
+        lines = ", ".join(map(str, record.repaired_lines))
+        return [f"{record.label}: {why}, line {lines}; check its text."]
+    if record is None:
+        lines = ", ".join(str(r.line) for r in reader.repairs if r.item == 0)
+        return [f"Outside any item: {why}, line {lines}."] if lines else []
+    return []
+
+
 def import_wxr(path: str | Path, progress: Progress | None = None) -> ImportReport:
     """Import a WXR file; ``WxrError`` (nothing imported) when it isn't a readable export."""
-    _, total = scan(path)
+    total, repair_cdata = survey(path)
     report = ImportReport()
-    reader = WxrReader(path)
+    reader = WxrReader(path, repair_cdata)
     importer = Importer(reader.channel, report)
     session = db.session()
     # Rows stay loaded across the per-item commits instead of being read again after each.
@@ -47,8 +85,10 @@ def import_wxr(path: str | Path, progress: Progress | None = None) -> ImportRepo
     try:
         for done, record in enumerate(reader, 1):
             importer.handle(record)
+            report.notes.extend(repair_notes(reader, record))
             if progress:
                 progress(done, total)
+        report.notes.extend(repair_notes(reader, None))
         importer.finish()
     finally:
         session.expire_on_commit = True

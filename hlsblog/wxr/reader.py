@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 
+from .cdata import CdataRepair, Repair, opened
 from .names import shown
 
 _WP = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/$")
@@ -92,11 +93,13 @@ class WxrItem:
     slug: str = ""
     status: str = ""
     parent: int | None = None
+    menu_order: int = 0
     post_type: str = ""
     password: str = ""
     sticky: bool = False
     attachment_url: str = ""
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, slug, name)
+    repaired_lines: list[int] = field(default_factory=list)  # read with the ]]> fallback
     meta: list[tuple[str, str]] = field(default_factory=list)
     comments: list[WxrComment] = field(default_factory=list)
 
@@ -243,6 +246,7 @@ def _item(element: Element) -> WxrItem:
         slug=f.get("wp:post_name", "").strip(),
         status=f.get("wp:status", "").strip(),
         parent=_number(f.get("wp:post_parent", "")) or None,
+        menu_order=_number(f.get("wp:menu_order", "")) or 0,
         post_type=f.get("wp:post_type", "").strip(),
         password=f.get("wp:post_password", ""),
         sticky=f.get("wp:is_sticky", "").strip() == "1",
@@ -284,9 +288,12 @@ _CHANNEL_FIELDS = {
 class WxrReader:
     """Iterate over a WXR file's records; ``channel`` fills in as the file is read."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, repair_cdata: bool = False) -> None:
         self.source = source
         self.channel = Channel()
+        # WordPress's fallback for a pre-2010 export's unescaped ``]]>`` (``cdata.py``).
+        self.repair_cdata = repair_cdata
+        self.repairs: list[Repair] = []
 
     def __iter__(self) -> Iterator[Record]:
         try:
@@ -309,8 +316,17 @@ class WxrReader:
         return Path(self.source).name if isinstance(self.source, str | Path) else "The file"
 
     def _records(self) -> Iterator[Record]:
-        depth, channel = 0, None
-        events = safe_etree.iterparse(self.source, events=("start", "end"), forbid_dtd=True)
+        if not self.repair_cdata:
+            yield from self._parsed(self.source)
+            return
+        with opened(self.source) as raw:
+            stream = CdataRepair(raw)
+            self.repairs = stream.repairs
+            yield from self._parsed(stream)
+
+    def _parsed(self, source: Source | CdataRepair) -> Iterator[Record]:
+        depth, channel, items = 0, None, 0
+        events = safe_etree.iterparse(source, events=("start", "end"), forbid_dtd=True)
         for event, element in events:
             if event == "start":
                 depth += 1
@@ -324,6 +340,10 @@ class WxrReader:
             if name in _CHANNEL_FIELDS:
                 setattr(self.channel, _CHANNEL_FIELDS[name], _text(element).strip())
             record = _record(name, element) if name else None
+            if name == "item":
+                items += 1
+                if isinstance(record, WxrItem):
+                    record.repaired_lines = [r.line for r in self.repairs if r.item == items]
             channel.clear()  # the record is built: let its elements go
             if record is not None:
                 yield record

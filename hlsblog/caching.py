@@ -36,6 +36,9 @@ PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
 # Session keys that say nothing about the reader: the CSRF token is filled in per answer.
 # Flask-Login marks any session "_fresh": False, logged in or not.
 NEUTRAL_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
+# A cookie that makes a page one reader's own: the password of a protected post, remembered
+# (hlsblog.protection). It is sent only to that post's address, so other pages stay shared.
+PRIVATE_COOKIE_PREFIX = "hlsblog-postpass-"
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ def _page_cache() -> GenerationCache[CachedPage] | None:
 def is_neutral_reader() -> bool:
     """True when nothing in this request belongs to one reader (so the page may be shared)."""
     if request.method not in ("GET", "HEAD") or not set(session.keys()) <= NEUTRAL_SESSION_KEYS:
+        return False
+    if any(name.startswith(PRIVATE_COOKIE_PREFIX) for name in request.cookies):
         return False
     # No user id in the session (checked above) and no remember cookie: Flask-Login can log no
     # one in, so the user need not be loaded (its session check hashes the address each time).

@@ -1,7 +1,8 @@
 """Which entries each feed holds: the site's posts, a term's or an author's, and comments.
 
 Format-free: a plugin renders a ``Feed`` as RSS, Atom or anything else. Only public posts
-(never drafts or scheduled ones) and approved comments on public posts ever appear. Build a
+(never drafts or scheduled ones) and approved comments on public posts ever appear; a
+password-protected post shows its title alone, and its comments not at all. Build a
 feed inside a request (addresses are absolute, made with ``url_for``).
 """
 
@@ -20,8 +21,9 @@ from sqlalchemy.orm import contains_eager
 
 from .extensions import db
 from .models import Category, Comment, Post, Tag, User, utcnow
-from .posts import permalink, public_posts
-from .rendering import strip_tags
+from .posts import permalink, public_content, public_posts
+from .protection import NO_EXCERPT, shown_title
+from .rendering import strip_tags, whole_text
 from .settings import get_setting
 
 _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
@@ -154,19 +156,24 @@ def _posts_feed(scope: str, query: Any, part: str, link: str, limit: int, full: 
 
 
 def post_entry(post: Post, full_text: bool = True) -> FeedEntry:
-    """A public post as a feed entry: full text, or only its excerpt."""
+    """A public post as a feed entry: full text (every page of it), or only its excerpt.
+
+    A protected post gives its title and WordPress's notice, never its text: a feed is the
+    same for every reader.
+    """
     link = permalink(post, external=True)
     published = _aware(post.published_at)
+    text = "" if post.password else absolute_links(whole_text(post.body_html), link)
     return FeedEntry(
         uid=f"post-{post.id}",
         link=link,
-        title=post.title or "(no title)",
+        title=shown_title(post),
         author=post.author.name,
         author_url=url_for("blog.author", name=post.author.username, _external=True),
         published=published,
         updated=max(published, _aware(post.updated_at)),
         summary_html=absolute_links(excerpt_html(post), link),
-        content_html=absolute_links(post.body_html, link) if full_text else "",
+        content_html=text if full_text else "",
         categories=tuple(c.name for c in post.categories) + tuple(t.name for t in post.tags),
         comment_count=post.comment_count,
         post_link=link,
@@ -174,12 +181,17 @@ def post_entry(post: Post, full_text: bool = True) -> FeedEntry:
 
 
 def excerpt_html(post: Post) -> str:
-    """The post's own excerpt, else its teaser, else its first words (as HTML)."""
+    """The post's own excerpt, else its teaser, else its first words (as HTML).
+
+    A protected post's is WordPress's notice that it has none.
+    """
+    if post.password:
+        return str(escape(NO_EXCERPT))
     if post.excerpt.strip():
         return str(escape(post.excerpt.strip()))
     if post.teaser_html.strip():
         return post.teaser_html
-    words = strip_tags(post.body_html).split()
+    words = strip_tags(whole_text(post.body_html)).split()
     more = " […]" if len(words) > EXCERPT_WORDS else ""
     return " ".join(words[:EXCERPT_WORDS]) + more
 
@@ -203,6 +215,7 @@ def _approved_comments() -> Any:
             Comment.status == "approved",
             Post.status == "published",
             Post.published_at <= utcnow(),
+            Post.password == "",  # a protected post's comments are hidden with its text
         )
         .order_by(Comment.created_at.desc(), Comment.id.desc())
     )
@@ -216,8 +229,8 @@ def recent_comments(limit: int = 10) -> Feed:
 
 
 def post_comments(slug: str, limit: int = 10) -> Feed | None:
-    """The newest approved comments on one public post; ``None`` when it isn't public."""
-    found = db.session.scalars(public_posts().where(Post.slug == slug)).first()
+    """The newest approved comments on one public post or page; ``None`` when it isn't public."""
+    found = db.session.scalars(public_content().where(Post.slug == slug)).first()  # or a page
     post = cast(Post | None, found)  # public_posts() is typed as rows, but scalars() gives posts
     if post is None:
         return None

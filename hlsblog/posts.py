@@ -13,8 +13,18 @@ from sqlalchemy import Select
 from .dates import local
 from .extensions import db
 from .models import Category, Post, Tag, utcnow
+from .pages import PAGE, page_path
 from .plugins import current_host
-from .rendering import POLICY_VERSION, clean_post_html, markdown_to_html, split_more
+from .rendering import (
+    PAGE_BREAK,
+    POLICY_VERSION,
+    clean_post_html,
+    has_page_break,
+    markdown_to_html,
+    split_more,
+    split_pages,
+    stored_pages,
+)
 
 
 def slugify(text: str, fallback: str = "post") -> str:
@@ -39,12 +49,21 @@ def unique_slug(model: Any, wanted: str, exclude_id: int | None = None) -> str:
 
 
 def render_post(post: Post) -> None:
-    """Make the stored HTML (and the teaser before ``<!--more-->``) from the source."""
+    """Make the stored HTML (and the teaser before ``<!--more-->``) from the source.
+
+    A paginated post's pages are rendered each on its own, as WordPress shows them, and
+    stored with ``PAGE_BREAK`` between them, so a page of it is a split away. The teaser is
+    only ever part of the first page.
+    """
     host = current_host()
     full, teaser = split_more(post.body_source)
     convert = (lambda s: s) if post.source_format == "html" else markdown_to_html
-    html = host.filter("filter_post_html", "html", convert(full), post=post)
-    post.body_html = clean_post_html(html)
+    pages = [convert(page) for page in split_pages(full)]
+    # The plugins' filters see the whole text once, as for any post.
+    html = host.filter("filter_post_html", "html", PAGE_BREAK.join(pages), post=post)
+    post.body_html = PAGE_BREAK.join(clean_post_html(page) for page in stored_pages(html))
+    if teaser is not None and has_page_break(teaser):
+        teaser = None  # the mark is on a later page: the first page is shown whole
     post.teaser_html = clean_post_html(convert(teaser)) if teaser is not None else ""
     post.render_version = POLICY_VERSION
 
@@ -99,8 +118,8 @@ def announce_due_posts() -> None:
         current_host().notify("post_published", post=post)
 
 
-def public_posts() -> Select[tuple[Post]]:
-    """Posts a reader may see, newest first."""
+def public_content() -> Select[tuple[Post]]:
+    """Posts and pages a reader may see, newest first (search finds both, as WordPress's does)."""
     return (
         db.select(Post)
         .where(Post.status == "published", Post.published_at <= utcnow())
@@ -108,8 +127,15 @@ def public_posts() -> Select[tuple[Post]]:
     )
 
 
+def public_posts() -> Select[tuple[Post]]:
+    """Posts a reader may see, newest first: never a page (``pages.public_pages`` has those)."""
+    return public_content().where(Post.kind == "post")
+
+
 def permalink(post: Post, external: bool = False) -> str:
-    """A post's address, ``/YYYY/MM/DD/slug/``, dated in the blog's time zone."""
+    """A post's address, ``/YYYY/MM/DD/slug/``, dated in the blog's time zone; a page's path."""
+    if post.kind == PAGE:
+        return url_for("blog.page", path=page_path(post).strip("/"), _external=external)
     when = local(post.published_at or post.created_at)
     return url_for(
         "blog.post",
@@ -119,6 +145,17 @@ def permalink(post: Post, external: bool = False) -> str:
         slug=post.slug,
         _external=external,
     )
+
+
+def part_link(post: Post, number: int) -> str:
+    """The address of page ``number`` of a paginated post's text (page 1: the post's own)."""
+    address = permalink(post)
+    return address if number <= 1 else f"{address}{number}/"
+
+
+def post_parts(post: Post) -> list[str]:
+    """The pages of the post's stored HTML (one, unless it has ``<!--nextpage-->`` marks)."""
+    return stored_pages(post.body_html)
 
 
 def parse_local_datetime(value: str) -> datetime | None:

@@ -15,9 +15,10 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from flask.wrappers import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
+from .caching import PRIVATE_COOKIE_PREFIX
 from .models import Post
 from .posts import permalink
 from .rendering import plain_text
@@ -26,7 +27,7 @@ TITLE_PREFIX = "Protected: "
 FORM_TEXT = "This content is password protected. To view it please enter your password below:"
 NO_EXCERPT = "There is no excerpt because this is a protected post."
 REFUSED = "That password is not right for this post. Please try again."
-COOKIE_PREFIX = "hlsblog-postpass-"
+COOKIE_PREFIX = PRIVATE_COOKIE_PREFIX  # the page cache never shares a page sent with one
 REMEMBERED_FOR = timedelta(days=10)
 _SALT = "hlsblog.postpass"
 
@@ -90,11 +91,6 @@ def remember_unlock(response: Response, post: Post) -> None:
         httponly=True,
         samesite="Lax",
     )
-
-
-def holds_unlock_cookie() -> bool:
-    """Whether this request carries any post's unlock cookie (its page is that reader's own)."""
-    return any(name.startswith(COOKIE_PREFIX) for name in request.cookies)
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -92,6 +92,10 @@ POST_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
 _MORE = re.compile(r"<!--\s*more\b.*?-->", re.IGNORECASE)
+_NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->", re.IGNORECASE)
+# Between the pages of a paginated post's stored HTML. The sanitizer strips every comment, so
+# in stored HTML this one can only be ours.
+PAGE_BREAK = "<!--nextpage-->"
 _QUOTE_TAG = re.compile(r"</?blockquote\b[^>]*>", re.IGNORECASE)
 _OBSOLETE = re.compile(r"<(/?)(acronym|strike)\b")
 _OBSOLETE_TO = {"acronym": "abbr", "strike": "s"}
@@ -109,6 +113,30 @@ def allowed_tags_line() -> Markup:
 def markdown_to_html(source: str) -> str:
     """Markdown to unsanitized HTML; always pass the result through a policy."""
     return markdown.markdown(source, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+
+
+def split_pages(source: str) -> list[str]:
+    """The parts of a text split at each ``<!--nextpage-->`` mark (one part when it has none).
+
+    A mark at the very start or end, or two in a row, makes no empty page.
+    """
+    parts = [part for part in _NEXTPAGE.split(source) if part.strip()]
+    return parts or [source]
+
+
+def has_page_break(source: str) -> bool:
+    """Whether a text holds a ``<!--nextpage-->`` mark."""
+    return _NEXTPAGE.search(source) is not None
+
+
+def stored_pages(html: str) -> list[str]:
+    """The pages of a post's stored HTML (one when it is not paginated)."""
+    return html.split(PAGE_BREAK)
+
+
+def whole_text(html: str) -> str:
+    """A post's stored HTML with its pages run together, for feeds and excerpts."""
+    return html.replace(PAGE_BREAK, "\n")
 
 
 def split_more(source: str) -> tuple[str, str | None]:

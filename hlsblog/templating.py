@@ -9,8 +9,11 @@ from markupsafe import Markup
 
 from .comments import discussion_closed
 from .dates import format_date, format_time, local
+from .pages import page_list
 from .plugins import current_host
-from .posts import permalink
+from .posts import part_link, permalink, post_parts
+from .previews import page_meta
+from .protection import FORM_TEXT, is_locked, shown_title
 from .rendering import allowed_tags_line
 from .settings import get_setting
 
@@ -28,8 +31,15 @@ def init_app(app: Flask) -> None:
         discussion_closed=discussion_closed,
         setting=get_setting,
         permalink=permalink,
+        part_link=part_link,
+        post_parts=post_parts,
+        shown_title=shown_title,
+        is_locked=is_locked,
+        protected_form_text=FORM_TEXT,
+        page_list=page_list,
         allowed_tags_line=allowed_tags_line,
         plugin_enabled=lambda name: current_host().is_enabled(name),
+        page_meta=page_meta,
     )
     app.jinja_env.filters.update(
         blogdate=format_date,

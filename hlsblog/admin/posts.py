@@ -11,6 +11,7 @@ from ..audit import record
 from ..dates import local, to_utc
 from ..extensions import db
 from ..models import Post
+from ..pages import PAGE, parent_choices, place_page
 from ..permissions import editable_only
 from ..posts import parse_local_datetime, permalink, render_post, save_post
 from ..settings import get_setting
@@ -25,21 +26,28 @@ def posts() -> Any:
         _empty_old_trash()
     in_trash = request.args.get("status") == TRASH
     chosen = (Post.status == TRASH) if in_trash else (Post.status != TRASH)
-    query = editable_only(db.select(Post).where(chosen), current_user)
+    query = editable_only(db.select(Post).where(chosen, Post.kind == "post"), current_user)
     query = query.order_by(Post.created_at.desc())
-    counts = {
-        name: db.session.scalar(
-            editable_only(db.select(db.func.count(Post.id)).where(where), current_user)
-        )
-        for name, where in (("all", Post.status != TRASH), (TRASH, Post.status == TRASH))
-    }
     return render_template(
         "admin/posts.html",
         posts=db.session.scalars(query).all(),
         in_trash=in_trash,
-        counts=counts,
+        counts=status_counts("post"),
         trash_days=trash_days(),
     )
+
+
+def status_counts(kind: str) -> dict[str, int]:
+    """How many posts (or pages) the user may edit are in the Trash, and out of it."""
+    return {
+        name: db.session.scalar(
+            editable_only(
+                db.select(db.func.count(Post.id)).where(where, Post.kind == kind), current_user
+            )
+        )
+        or 0
+        for name, where in (("all", Post.status != TRASH), (TRASH, Post.status == TRASH))
+    }
 
 
 def _empty_old_trash() -> None:
@@ -63,6 +71,9 @@ def _form_values(post: Post) -> dict[str, Any]:
         "comments_open": post.comments_open,
         "pings_open": post.pings_open,
         "sticky": post.sticky,
+        "password": post.password,
+        "parent_id": str(post.parent_id or ""),
+        "menu_order": str(post.menu_order or 0),
     }
 
 
@@ -74,10 +85,17 @@ def _apply_form(post: Post, form: Any) -> str | None:
     post.excerpt = form.get("excerpt", "")
     post.status = "published" if form.get("status") == "published" else "draft"
     post.comments_open = bool(form.get("comments_open"))
+    # Kept as typed, as WordPress keeps it (an export carries it back); spaces alone are none.
+    password = form.get("password", "")
+    post.password = password[:255] if password.strip() else ""
     post.pings_open = bool(form.get("pings_open"))
-    post.sticky = bool(form.get("sticky"))
+    post.sticky = bool(form.get("sticky")) and post.kind != PAGE
     if not post.title and not post.body_source.strip():
-        return "A post needs a title or some text."
+        return f"A {post.kind} needs a title or some text."
+    if post.kind == PAGE:
+        error = place_page(post, form.get("parent_id", ""), form.get("menu_order", ""))
+        if error:
+            return error
     try:
         when = parse_local_datetime(form.get("published_at", ""))
     except ValueError:
@@ -86,7 +104,8 @@ def _apply_form(post: Post, form: Any) -> str | None:
     return None
 
 
-def _edit(post: Post, is_new: bool) -> Any:
+def edit_form(post: Post, is_new: bool) -> Any:
+    """The editor of a post or a page: preview, or save and back to it."""
     preview = None
     if request.method == "POST":
         with db.session.no_autoflush:
@@ -95,24 +114,33 @@ def _edit(post: Post, is_new: bool) -> Any:
                 render_post(post)
                 preview = post.body_html
         if error is None and preview is None:
+            is_page = post.kind == PAGE  # a page has no categories or tags
             save_post(
                 post,
-                categories=request.form.get("categories", ""),
-                tags=request.form.get("tags", ""),
+                categories=None if is_page else request.form.get("categories", ""),
+                tags=None if is_page else request.form.get("tags", ""),
             )
-            record(f"post saved ({post.display_status})", post.title, f"id {post.id}")
-            flash(f"Post {'published' if post.is_public else 'saved'}.", "info")
+            record(f"{post.kind} saved ({post.display_status})", post.title, f"id {post.id}")
+            noun = "Page" if is_page else "Post"
+            flash(f"{noun} {'published' if post.is_public else 'saved'}.", "info")
             return redirect(url_for("admin.edit_post", post_id=post.id))
         if error:
             flash(error, "error")
         db.session.rollback()
         values = request.form.to_dict()
         return render_template(
-            "admin/edit_post.html", post=None if is_new else post, values=values, preview=preview
+            "admin/edit_post.html",
+            post=None if is_new else post,
+            kind=post.kind,
+            parents=parent_choices(post),
+            values=values,
+            preview=preview,
         ), 400 if error else 200
     return render_template(
         "admin/edit_post.html",
         post=None if is_new else post,
+        kind=post.kind,
+        parents=parent_choices(post),
         values=_form_values(post),
         preview=None,
     )
@@ -122,12 +150,13 @@ def _edit(post: Post, is_new: bool) -> Any:
 def new_post() -> Any:
     """Write a new post."""
     post = Post(
+        kind="post",
         author_id=current_user.id,
         status="draft",
         comments_open=bool(get_setting("comments_open_default")),
         pings_open=bool(get_setting("pings_open_default")),
     )
-    return _edit(post, is_new=True)
+    return edit_form(post, is_new=True)
 
 
 @bp.route("/posts/<int:post_id>/", methods=["GET", "POST"])
@@ -136,8 +165,13 @@ def edit_post(post_id: int) -> Any:
     post = _editable(post_id)
     if post.status == TRASH:
         flash(f"“{post.title}” is in the Trash. Restore it to edit it.", "error")
-        return redirect(url_for("admin.posts", status=TRASH))
-    return _edit(post, is_new=False)
+        return redirect(_list_of(post, TRASH))
+    return edit_form(post, is_new=False)
+
+
+def _list_of(post: Post, status: str | None = None) -> str:
+    """The admin list ``post`` is in: Posts or Pages (their Trash with ``status``)."""
+    return url_for("admin.pages" if post.kind == PAGE else "admin.posts", status=status)
 
 
 def _editable(post_id: int) -> Post:
@@ -155,7 +189,7 @@ def trash(post_id: int) -> Any:
     trash_post(post)
     record("post trashed", post.title, f"id {post_id}; was {post.trashed_from}")
     flash(f"“{post.title}” moved to the Trash.", "info")
-    return redirect(url_for("admin.posts"))
+    return redirect(_list_of(post))
 
 
 @bp.route("/posts/<int:post_id>/restore", methods=["POST"])
@@ -165,7 +199,7 @@ def restore(post_id: int) -> Any:
     restore_post(post)
     record("post restored", post.title, f"id {post_id}; now {post.display_status}")
     flash(f"“{post.title}” restored.", "info")
-    return redirect(url_for("admin.posts", status=TRASH))
+    return redirect(_list_of(post, TRASH))
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -174,11 +208,11 @@ def delete(post_id: int) -> Any:
     post = _editable(post_id)
     if post.status != TRASH:
         abort(409, description="Move it to the Trash first: only the Trash deletes for good.")
-    title = post.title
+    title, back = post.title, _list_of(post, TRASH)
     delete_post(post)
     record("post deleted permanently", title, f"id {post_id}")
     flash(f"“{title}” deleted permanently.", "info")
-    return redirect(url_for("admin.posts", status=TRASH))
+    return redirect(back)
 
 
 @bp.app_template_global()

@@ -24,7 +24,20 @@ def words(query: str) -> list[str]:
 
 
 def matching(dialect: str, query_words: list[str]) -> ColumnElement[bool]:
-    """A condition on ``Post`` true for posts holding every word (each as a prefix)."""
+    """A condition on ``Post`` true for posts holding every word (each as a prefix).
+
+    A password-protected post is found by its title only: its text is hidden, and the index
+    holds it all the same.
+    """
+    found = _indexed(dialect, query_words)
+    return and_(found, or_(Post.password == "", _in_title(query_words)))
+
+
+def _in_title(query_words: list[str]) -> ColumnElement[bool]:
+    return and_(*(Post.title.icontains(w, autoescape=True) for w in query_words))
+
+
+def _indexed(dialect: str, query_words: list[str]) -> ColumnElement[bool]:
     if dialect == "postgresql":
         terms = " & ".join("'" + w.replace("'", "''") + "':*" for w in query_words)
         document: ColumnElement[Any] = literal_column("post_search.document")

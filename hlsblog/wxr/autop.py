@@ -27,7 +27,7 @@ _KEPT = re.compile(r"<(?:pre )?hlsblog-kept-(\d+)>(?:</pre>)?")
 _KEEP = re.compile(r"<(pre|script|style|svg|textarea)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 _TAG_NEWLINES = re.compile(r"<[^>]*>", re.DOTALL)
 _DOUBLE_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>", re.IGNORECASE)
-_MORE = re.compile(r"<!--\s*more\b.*?-->", re.IGNORECASE)
+_BREAK = re.compile(r"(<!--\s*more\b.*?-->|<!--\s*nextpage\s*-->)", re.IGNORECASE)
 _BLOCK_EDITOR = re.compile(r"<!--\s*wp:")
 
 
@@ -66,12 +66,13 @@ def wpautop(text: str) -> str:
 
 
 def wordpress_html(content: str) -> str:
-    """Post content from a WordPress export as stored HTML; ``<!--more-->`` is kept between."""
+    """Post content from a WordPress export as stored HTML.
+
+    ``<!--more-->`` and ``<!--nextpage-->`` are kept between the parts they divide, each part
+    given its paragraphs on its own, as WordPress does when it shows one page of a post.
+    """
     if _BLOCK_EDITOR.search(content):
         return content.strip()
-    parts = _MORE.split(content, maxsplit=1)
-    if len(parts) == 1:
-        return wpautop(content)
-    marker = _MORE.search(content)
-    assert marker is not None
-    return f"{wpautop(parts[0])}\n{marker.group(0)}\n{wpautop(parts[1])}".strip()
+    pieces = _BREAK.split(content)  # text, mark, text, mark, ..., text
+    shown = [piece if n % 2 else wpautop(piece) for n, piece in enumerate(pieces)]
+    return "\n".join(piece for piece in shown if piece).strip()

@@ -25,7 +25,14 @@ from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, User, utcnow
 from ..old_addresses import address_key, key_of_url
 from ..posts import permalink
-from ..rendering import clean_post_html, markdown_to_html, ping_title, split_more
+from ..rendering import (
+    PAGE_BREAK,
+    clean_post_html,
+    markdown_to_html,
+    ping_title,
+    split_more,
+    split_pages,
+)
 from ..settings import get_setting
 from .items import FORMAT_META, MARKDOWN_META, OLD_URL_META
 from .names import ping_stored, stored
@@ -195,10 +202,15 @@ def all_posts() -> Iterator[Post]:
 
 
 def wordpress_content(post: Post) -> str:
-    """HTML WordPress can show, with ``<!--more-->`` where our post has it."""
+    """HTML WordPress can show, with ``<!--more-->`` and ``<!--nextpage-->`` where ours has them."""
     if post.source_format == "html":
         return post.body_source
-    full, teaser = split_more(post.body_source)
+    pages = split_pages(post.body_source)
+    return f"\n{PAGE_BREAK}\n".join(_wordpress_page(page) for page in pages)
+
+
+def _wordpress_page(source: str) -> str:
+    full, teaser = split_more(source)
     if teaser is None:
         return clean_post_html(markdown_to_html(full))
     rest = full[len(teaser) :]
@@ -219,7 +231,18 @@ def post_link(post: Post, wp_id: int) -> str:
     """A published post's permalink; a draft's ``?p=`` address, as WordPress writes it."""
     if post.status == "published":
         return permalink(post, external=True)
-    return url_for("blog.index", _external=True) + f"?p={wp_id}"
+    return url_for("blog.index", _external=True) + f"?{number_key(post)}={wp_id}"
+
+
+def number_key(post: Post) -> str:
+    """The name of a post's number in WordPress's plain links: ``p``; a page's ``page_id``."""
+    return "page_id" if post.kind == "page" else "p"
+
+
+def parent_id(post: Post, ids: ExportIds) -> int:
+    """The export id of a page's parent page; 0 at the top, as WordPress writes it."""
+    parent = db.session.get(Post, post.parent_id) if post.parent_id else None
+    return ids.post(parent) if parent is not None and parent.kind == "page" else 0
 
 
 def post_item(post: Post, ids: ExportIds) -> str:
@@ -232,7 +255,7 @@ def post_item(post: Post, ids: ExportIds) -> str:
         tag("pubDate", rss_time(when), raw=True),
         tag("dc:creator", post.author.username),
         '<guid isPermaLink="false">'
-        + escape(url_for("blog.index", _external=True) + f"?p={wp_id}")
+        + escape(url_for("blog.index", _external=True) + f"?{number_key(post)}={wp_id}")
         + "</guid>",
         "<description></description>",
         tag("content:encoded", wordpress_content(post)),
@@ -246,10 +269,10 @@ def post_item(post: Post, ids: ExportIds) -> str:
         tag("wp:ping_status", "open" if post.pings_open else "closed"),
         tag("wp:post_name", post.slug),
         tag("wp:status", wordpress_status(post)),
-        tag("wp:post_parent", 0, raw=True),
-        tag("wp:menu_order", 0, raw=True),
-        tag("wp:post_type", "post"),
-        tag("wp:post_password", ""),
+        tag("wp:post_parent", parent_id(post, ids), raw=True),
+        tag("wp:menu_order", post.menu_order, raw=True),
+        tag("wp:post_type", post.kind),
+        tag("wp:post_password", post.password),
         tag("wp:is_sticky", int(post.sticky), raw=True),
         *terms_of(post),
         *meta_of(post, wp_id),
@@ -279,7 +302,8 @@ def meta_of(post: Post, wp_id: int) -> list[str]:
         meta = [postmeta(FORMAT_META, "html")]
     else:
         meta = [postmeta(MARKDOWN_META, post.body_source)]
-    current = {key_of_url(permalink(post)), address_key("/", f"p={wp_id}")}
+    numbered = {address_key("/", f"{name}={wp_id}") for name in ("p", number_key(post))}
+    current = {key_of_url(permalink(post)), *numbered}
     rows = db.session.scalars(
         db.select(OldAddress)
         .where(OldAddress.post_id == post.id, OldAddress.kind == "post")

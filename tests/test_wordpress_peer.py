@@ -42,6 +42,13 @@ EXTRA = [
     ("/?page_id=999", "no such page", "missing"),
     ("/?cat=999", "no such category", "missing"),
     ("/?s=nothing-matches-this", "search: nothing", "search"),
+    # Mistyped or guessed addresses, which WordPress answers with a 301 to what it guesses.
+    ("/2024/13/", "a thirteenth month", "date"),
+    ("/2024/02/30/", "February 30", "date"),
+    ("/2024/00/", "month zero", "date"),
+    ("/a-night-train-to-berlin/", "a post's slug alone", "part"),
+    ("/2024/02/20/a-long-read-in-three-parts/4/", "a fourth part of three", "part"),
+    ("/2024/01/10/hello-from-the-old-blog/comment-page-2/", "Hello, comments page 2", "part"),
     ("/wp-sitemap.xml", "WordPress's sitemap", "sitemap"),
     ("/robots.txt", "robots.txt", "robots"),
 ]
@@ -62,7 +69,13 @@ LISTINGS = ("term", "author", "date", "search", "front")
 PAGED = "B: <!--nextpage--> parts (WordPress shows one part per address)"
 NESTED_FEED = "C: a category's feed leaves out its child categories' posts (its archive has them)"
 PAGE_FEED = "C: ?feed=rss2&page_id= (a page's comment feed by number) is 404"
+GUESS = "C: WordPress 301s a mistyped address to its guess (the issue asked 404 for bad dates)"
 KNOWN: dict[str, str] = {
+    "/2024/00/": "C: WordPress shows the year for month zero (the issue asked 404)",
+    "/2024/13/": GUESS,
+    "/2024/02/30/": GUESS,
+    "/a-night-train-to-berlin/": GUESS,
+    "/2024/02/20/a-long-read-in-three-parts/4/": "B: " + GUESS[3:],
     "/2024/02/20/a-long-read-in-three-parts/": PAGED,
     "/2024/02/20/a-long-read-in-three-parts/2/": PAGED,
     "/2024/02/20/a-long-read-in-three-parts/3/": PAGED,

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .comment_context import CommentContext, Verdict
     from .models import Comment, Post
     from .plugin_settings import PluginSetting
+    from .sitemap import SitemapEntry
 
 hookspec = pluggy.HookspecMarker("hlsblog")
 hookimpl = pluggy.HookimplMarker("hlsblog")
@@ -195,4 +196,19 @@ def plugin_settings() -> list[PluginSetting] | None:
     Return ``hlsblog.PluginSetting`` items (name, type, default, help, choices, env). Read a
     value as ``hlsblog.settings_for(plugin).name``. A setting with ``env`` set is read from
     that environment variable and is never stored or shown.
+    """
+
+
+@hookspec
+def sitemap_entries() -> list[SitemapEntry] | SitemapEntry | None:
+    """Collect, when the sitemap is built: more addresses for search engines to crawl.
+
+    Return ``hlsblog.SitemapEntry(loc, lastmod)`` items (one or a list): ``loc`` a path on
+    the blog (``/events/``) or an absolute address on the blog's own host, ``lastmod`` an
+    optional ``datetime`` (naive means UTC). They are listed after the core's posts, pages,
+    categories, tags and authors, in ``/sitemap-extra-N.xml`` (50,000 to a file). Asked once
+    per content generation in each worker, inside a request, and kept in memory until the
+    content changes: add the pages of your own routes, not one address per stored row. An
+    entry that is not on the blog is left out and the plugin is shown as failing.
+    ``None``: nothing to add.
     """

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import g, url_for
 
-from hlsblog import hook_answers, permalink, report_failure
+from hlsblog import hook_answers, post_preview, report_failure
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SCHEMES = ("https", "http", "mailto")
@@ -31,8 +31,13 @@ class SharedPost:
 
 
 def shared_post(post: Any) -> SharedPost:
-    """The title and absolute permalink of ``post``, as sent to a target."""
-    return SharedPost(title=post.title or "", url=permalink(post, external=True), post=post)
+    """The title and absolute permalink of ``post``, as sent to a target.
+
+    Both come from the core's preview of the post, as its page's Open Graph tags do, so a
+    shared link and the preview a service then fetches say the same.
+    """
+    preview = post_preview(post)
+    return SharedPost(title=preview.title, url=preview.url, post=post)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def _plan() -> Plan:
     cache: GenerationCache[Plan] = current_app.extensions.setdefault(
         "hlsblog.sitemap_plans", GenerationCache(size=4)
     )
-    plan = cache.get_or_build(content_generation(), request.host_url, build_plan)
+    home = url_for("blog.index", _external=True)  # every address in the plan starts so
+    plan = cache.get_or_build(content_generation(), home, build_plan)
     assert plan is not None  # build_plan always answers
     return plan
 
@@ -56,7 +57,8 @@ def _plan() -> Plan:
 def _etag(plan: Plan) -> str:
     # The generation moves with every change readers see; a scheduled post going public moves
     # ``fresh_until``; the host is in every address.
-    seed = f"{content_generation()}|{plan.fresh_until}|{request.host_url}|{request.path}"
+    home = url_for("blog.index", _external=True)
+    seed = f"{content_generation()}|{plan.fresh_until}|{home}|{request.path}"
     return hashlib.blake2b(seed.encode(), digest_size=16).hexdigest()
 
 

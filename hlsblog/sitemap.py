@@ -14,13 +14,13 @@ tags and authors with at least one such post. Never drafts, scheduled posts or t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload, load_only
 
@@ -179,8 +179,9 @@ def on_blog(item: Any) -> SitemapEntry:
     """``item`` as an entry whose address is absolute and on the blog; ``ValueError`` if not."""
     if not isinstance(item, SitemapEntry):
         raise TypeError(f"a sitemap entry must be a SitemapEntry, not {type(item).__name__}")
-    loc = urljoin(request.host_url, item.loc)
-    if urlsplit(loc)[:2] != urlsplit(request.host_url)[:2] or len(loc) > 2048:
+    home = url_for("blog.index", _external=True)  # the site address when one is set
+    loc = urljoin(home, item.loc)
+    if urlsplit(loc)[:2] != urlsplit(home)[:2] or len(loc) > 2048:
         raise ValueError(f"{item.loc[:80]!r} is not an address on this blog")
     if item.lastmod is not None and not isinstance(item.lastmod, datetime):
         raise TypeError(f"lastmod of {item.loc[:80]!r} is not a datetime")

@@ -223,3 +223,17 @@ def test_robots_txt_points_at_the_sitemap_and_is_edited_in_settings(app, client)
         "User-agent: *\nDisallow: /admin/\nDisallow: /drafts/\n\n"
         "Sitemap: http://localhost/sitemap.xml\n"
     )
+
+
+def test_with_a_site_address_every_address_uses_it_whatever_the_host_asked(make_app, make_post):
+    site = "https://blog.example.org"
+    app = make_app(plugins=["sitemap_events"], PLUGINS_FOLDER=FIXTURE_PLUGINS, SITE_URL=site)
+    post = make_post("Addressed")
+    client = app.test_client()
+    files = _files(client)
+    assert files and all(f.startswith("https://blog.example.org/sitemap-") for f in files)
+    listed = _listed(client)
+    assert "https://blog.example.org" + post["url"] in listed
+    assert "https://blog.example.org/events/" in listed  # a plugin's path, joined to it
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert robots.endswith("Sitemap: https://blog.example.org/sitemap.xml\n")

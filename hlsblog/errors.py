@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         # A comment refused for an old token re-renders with the reader's text kept.
-        if request.endpoint == "blog.post" and request.method == "POST":
+        if request.endpoint in ("blog.post", "blog.page") and request.method == "POST":
             from .blog.views import comment_refused
 
             try:

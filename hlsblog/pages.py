@@ -59,7 +59,7 @@ class ListedPage:
 
 @dataclass
 class PageTree:
-    """Every page of the blog (any status) as read once for a content generation."""
+    """Every page of the blog (any status, the Trash too) as read once per content generation."""
 
     entries: dict[int, PageEntry]
     # The list goes stale when a scheduled page is due, before the generation moves.
@@ -122,7 +122,7 @@ def _read_tree() -> PageTree:
             Post.menu_order,
             Post.published_at,
             Post.status,
-        ).where(Post.kind == PAGE, Post.status != "trash")
+        ).where(Post.kind == PAGE)  # trashed ones too: a child keeps its path meanwhile
     ).all()
     entries = {row.id: PageEntry(*row) for row in rows}
     now = utcnow()
@@ -164,7 +164,7 @@ def parent_choices(page: Post) -> Iterator[tuple[PageEntry, int]]:
 
     def walk(parent_id: int | None, depth: int) -> Iterator[tuple[PageEntry, int]]:
         for entry in tree.children(parent_id):
-            if entry.id != page.id and depth < MAX_DEPTH:
+            if entry.id != page.id and entry.status != "trash" and depth < MAX_DEPTH:
                 yield entry, depth
                 yield from walk(entry.id, depth + 1)
 
@@ -176,9 +176,22 @@ def valid_parent(page: Post, parent_id: int | None) -> bool:
     if parent_id is None:
         return True
     tree = page_tree()
-    if parent_id not in tree.entries or parent_id == page.id:
+    entry = tree.entries.get(parent_id)
+    if entry is None or entry.status == "trash" or parent_id == page.id:
         return False
     return page.id is None or all(e.id != page.id for e in tree.ancestors(parent_id))
+
+
+def place_page(page: Post, parent: str, order: str) -> str | None:
+    """Put ``page`` under ``parent`` (an id, or empty for the top) at ``order``; or say why not."""
+    parent, order = parent.strip(), order.strip() or "0"
+    if not order.lstrip("-").isdigit() or abs(int(order)) > 1_000_000:
+        return "The order is a whole number (lower comes first)."
+    parent_id = int(parent) if parent.isdigit() else None
+    if parent and (parent_id is None or not valid_parent(page, parent_id)):
+        return "That parent cannot hold this page: choose another page, or none."
+    page.parent_id, page.menu_order = parent_id, int(order)
+    return None
 
 
 def find_page(path: str) -> Post | None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request
 from markupsafe import Markup
 
+from .comment_input import is_web_address
 from .comments import discussion_closed
 from .dates import format_date, format_time, local
 from .pages import page_list
@@ -47,5 +48,6 @@ def init_app(app: Flask) -> None:
         localtime=local,
         isotime=lambda dt: local(dt).isoformat(timespec="seconds") if dt else "",
     )
+    app.jinja_env.tests["web_address"] = is_web_address  # {% if c.author_url is web_address %}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Comment, Post
-from ..permissions import can_edit
+from ..permissions import can_edit, editable_only
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,11 +41,10 @@ def may_edit(post: Post) -> bool:
 
 @bp.route("/")
 def dashboard() -> Any:
-    """Counts and the latest posts and comments."""
+    """Counts and the latest posts and comments: an author's own, an admin's of everyone."""
     counts = comments.status_counts()  # as the queue counts: not a trashed post's comments
-    recent_posts = db.session.scalars(
-        db.select(Post).order_by(Post.updated_at.desc()).limit(5)
-    ).all()
+    mine = editable_only(db.select(Post), current_user)  # never another's draft titles
+    recent_posts = db.session.scalars(mine.order_by(Post.updated_at.desc()).limit(5)).all()
     recent_comments = db.session.scalars(
         comments.visible(db.select(Comment)).order_by(Comment.created_at.desc()).limit(5)
     ).all()
@@ -58,8 +57,10 @@ from . import (  # noqa: E402,F401
     audit,
     comment_page,
     comments,
+    pages,
     plugins,
     posts,
+    profile,
     settings,
     terms,
     users,

@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds of posts and comments at WordPress's addresses, with autodiscovery.
 
 Feeds: ``/feed/`` (the site's posts), ``/comments/feed/`` (every post's comments),
-``/YYYY/MM/DD/slug/feed/`` (one post's comments), ``/category/slug/feed/``,
+``/YYYY/MM/DD/slug/feed/`` (one post's comments), ``/about/team/feed/`` (one page's),
+``/category/slug/feed/``,
 ``/tag/slug/feed/`` and ``/author/name/feed/``; each also as Atom under ``…/feed/atom/``.
 What each feed holds comes from ``hlsblog.feeds``; this plugin only renders and serves it.
 """

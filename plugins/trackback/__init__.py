@@ -31,10 +31,10 @@ def register_blueprints() -> list[Blueprint]:
 
 @hookimpl
 def register_models() -> list[type]:
-    """Pings sent (with their retries) and Webmentions waiting to be checked."""
-    from .models import IncomingWebmention, OutboundPing
+    """Pings sent (with their retries), and Webmentions and TrackBacks waiting to be checked."""
+    from .models import IncomingWebmention, OutboundPing, PendingTrackBack
 
-    return [OutboundPing, IncomingWebmention]
+    return [OutboundPing, IncomingWebmention, PendingTrackBack]
 
 
 @hookimpl
@@ -55,6 +55,7 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         slot == "post_footer"
         and context.get("single")
         and post is not None
+        and post.kind == "post"  # a page has no dated address to take trackbacks at
         and post.pings_open
         and receives("trackback")
     ):

@@ -39,7 +39,7 @@ def text_of(response):
 def entry_of(response):
     """The post's text as the page shows it (not its description for search engines)."""
     html = text_of(response)
-    return html[html.index('<div class="entry"') : html.index('class="postmetadata"')]
+    return html[html.index('<div class="entry"') : html.index('class="post-footer"')]
 
 
 def page_numbers(html):
@@ -181,3 +181,18 @@ def stored_parts(app, slug):
     with app.app_context():
         post = db.session.scalar(db.select(Post).where(Post.slug == slug))
         return post_parts(post)
+
+
+def test_a_page_in_pages_and_a_child_page_named_by_a_number(client, make_post, app):
+    about = make_post("About", body=THREE_PAGES, kind="page", slug="about")
+    assert about["url"] == "/about/"
+    assert "Page three ends it." in entry_of(client.get("/about/3/"))
+    assert client.get("/about/1/").location == "/about/"
+    assert client.get("/about/4/").status_code == 404
+    with app.app_context():
+        parent_id = db.session.scalar(db.select(Post.id).where(Post.slug == "about"))
+    year = make_post(
+        "The year 2010", body="A child page.", kind="page", slug="2", parent_id=parent_id
+    )
+    assert year["url"] == "/about/2/"
+    assert "A child page." in entry_of(client.get("/about/2/"))

@@ -226,6 +226,13 @@ def test_a_protected_post_moves_in_and_out_with_its_password(app, client, tmp_pa
     html = text_of(client.get(address))
     assert "a whole leek" in html and "Add a bay leaf" in html
 
+    # A protected page, the same way, with its cookie on the page's own path.
+    assert "under the mat" not in text_of(client.get("/members/"))
+    members = {"url": "/members/", "id": stored("members", app).id}
+    [cookie] = unlock_cookies(unlock(client, members, "members only"))
+    assert "Path=/members/" in cookie
+    assert "The key is under the mat." in text_of(client.get("/members/"))
+
     exported = tmp_path / "out.xml"
     move(app, "export-wxr", str(exported), "--base-url", "https://blog.example/")
     passwords = {r.slug: r.password for r in WxrReader(exported) if isinstance(r, WxrItem)}

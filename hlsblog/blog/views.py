@@ -209,6 +209,21 @@ def find_visible_page(path: str) -> Post:
     return page
 
 
+def find_page_part(path: str) -> tuple[Post, int]:
+    """The page at ``path`` and which page of its text: ``about/2`` is About's second page.
+
+    A child page whose slug is a number wins over a page of its parent's text; past the
+    last page of the text is a 404.
+    """
+    head, _, last = path.strip("/").rpartition("/")
+    if not (head and last.isdecimal() and find_page(path) is None):
+        return find_visible_page(path), 1
+    found, part = find_visible_page(head), int(last)
+    if not 1 <= part <= len(post_parts(found)):
+        abort(404)
+    return found, part
+
+
 def may_preview(post: Post) -> bool:
     """Whether the reader may see ``post`` before it is public (its author or an admin)."""
     # A post in the Trash is gone for everyone, its author too, until it is restored.
@@ -281,7 +296,7 @@ def comment_refused(message: str, status: int) -> Any:
     """Re-render the current post page with the refused comment's text in the form."""
     args = request.view_args or {}
     if request.endpoint == "blog.page":
-        found = find_visible_page(args["path"])
+        found = find_page_part(args["path"])[0]
     else:
         found = _find_post(args["year"], args["month"], args["day"], args["slug"])
     return render_post(found, form=request.form.to_dict(), error=message, status=status)

@@ -18,7 +18,17 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask import current_app
 
-from hlsblog import Post, db, get_setting, permalink, run_later, strip_tags, utcnow
+from hlsblog import (
+    Post,
+    db,
+    get_setting,
+    is_protected,
+    permalink,
+    public_excerpt,
+    run_later,
+    strip_tags,
+    utcnow,
+)
 
 from . import pacing, pages
 from .discovery import Endpoint, RetryLater, TooQuickly, check_status, discover
@@ -77,6 +87,8 @@ def schedule(post: Post, updated: bool = False) -> None:
     if links:
         # HTML text, not plain: WordPress sends it so and receivers (ours too) decode it once.
         excerpt = strip_tags(post.excerpt or post.teaser_html or post.body_html)[:250]
+        if is_protected(post):  # its text stays behind its password: WordPress's notice instead
+            excerpt = public_excerpt(post)
         outgoing = Outgoing(post.id, source, post.title, excerpt, str(get_setting("title")))
         run_later(send_all, outgoing, links)
 

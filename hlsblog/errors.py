@@ -26,6 +26,13 @@ def init_app(app: Flask) -> None:
                 )
             except HTTPException as missing:  # no such post: answer that, not a 500
                 return http_error(missing)
+        if request.endpoint == "blog.unlock":
+            from .blog.protected import unlock_expired
+
+            try:  # the post's own page again, still locked, saying what to do
+                return unlock_expired()
+            except HTTPException as missing:
+                return http_error(missing)
         return render_template("error.html", code=400, message=error.description), 400
 
     @app.errorhandler(HTTPException)

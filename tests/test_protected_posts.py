@@ -144,6 +144,10 @@ def test_the_page_cache_keeps_unlocked_and_locked_copies_apart(app, secret):
 def test_the_form_is_protected_against_cross_site_posts(client, secret):
     response = client.post(f"/unlock/{secret['id']}", data={"post_password": "open sesame"})
     assert response.status_code == 400 and not unlock_cookies(response)
+    html = text_of(response)  # a reader whose session expired is told what to do
+    assert "please enter it again" in html and 'name="post_password"' in html
+    assert SECRET not in html
+    assert client.post("/unlock/9999", data={}).status_code == 404
 
 
 def test_unlocking_a_post_that_is_not_there_is_a_404(client, make_post):

@@ -21,6 +21,7 @@ from . import bp
 from .views import may_preview, render_post
 
 LIMIT_MESSAGE = "Too many wrong passwords. Please wait a few minutes and try again."
+EXPIRED = "Your session expired before the password was sent: please enter it again."
 
 
 def _wrong(response: Any) -> bool:
@@ -35,9 +36,7 @@ def _wrong(response: Any) -> bool:
 )
 def unlock(post_id: int) -> Any:
     """Check the password sent for a post; remember it for this reader when it is right."""
-    post = db.session.get(Post, post_id)
-    if post is None or not (post.is_public or may_preview(post)):
-        abort(404)
+    post = _visible(post_id)
     part = _part(post, request.form.get("part", ""))
     if not post.password:  # no longer protected: nothing to unlock
         return redirect(part_link(post, part), 303)
@@ -46,6 +45,20 @@ def unlock(post_id: int) -> Any:
     response = redirect(part_link(post, part), 303)
     remember_unlock(response, post)
     return response
+
+
+def unlock_expired() -> Any:
+    """The post's page, still locked, when the form's CSRF token was missing or stale (400)."""
+    post = _visible((request.view_args or {}).get("post_id", 0))
+    part = _part(post, request.form.get("part", ""))
+    return render_post(post, part=part, password_error=EXPIRED, status=400)
+
+
+def _visible(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or not (post.is_public or may_preview(post)):
+        abort(404)
+    return post
 
 
 def _part(post: Post, sent: str) -> int:

@@ -19,6 +19,7 @@ from .extensions import db
 from .models import Comment, Post, User
 from .plugins import current_host, implemented_hooks, set_enabled
 from .scaffold import plugins_new
+from .sessions import revoke_sessions
 from .users import ROLES, create_user
 
 users_cli = AppGroup("users", help="Manage the people who write.")
@@ -81,8 +82,9 @@ def set_password_command(username: str, password: str) -> None:
     if user is None:
         raise click.ClickException(f"No user {username}.")
     user.set_password(password)
+    revoke_sessions(user)
     db.session.commit()
-    click.echo(f"Password of {username} changed.")
+    click.echo(f"Password of {username} changed; every session of theirs has ended.")
 
 
 @click.command("demo")

@@ -58,6 +58,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember cookie (``hlsblog.sessions``)."""
+        return f"{self.id}:{self.session_generation}"
+
     def set_password(self, password: str | None) -> None:
         # An empty hash never matches: imported authors cannot log in until given a password.
         self.password_hash = generate_password_hash(password) if password else ""

@@ -8,6 +8,13 @@ from .extensions import db
 from .models import User
 
 ROLES = ("admin", "author")
+MIN_PASSWORD = 8
+
+
+def check_new_password(password: str) -> None:
+    """``ValueError`` with a reason when ``password`` is too weak to set."""
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"A password has at least {MIN_PASSWORD} characters.")
 
 
 def create_user(
@@ -22,8 +29,7 @@ def create_user(
         raise ValueError("A username is 1 to 60 letters, digits, - or _.")
     if role not in ROLES:
         raise ValueError("The role is admin or author.")
-    if len(password) < 8:
-        raise ValueError("A password has at least 8 characters.")
+    check_new_password(password)
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
 from ..ratelimit import limiter, login_account, login_failed
 from ..redirects import safe_next
+from ..sessions import revoke_sessions, start_session, user_for_session
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -20,7 +21,7 @@ login_manager.login_message = "Please log in to see that page."
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The logged-in user for a session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user_for_session(user_id)
 
 
 def _next(target: str | None) -> str:
@@ -56,7 +57,7 @@ def login() -> Any:
         username = request.form.get("username", "").strip()
         user = db.session.scalar(db.select(User).where(User.username == username))
         if user is not None and user.check_password(request.form.get("password", "")):
-            login_user(user, remember=bool(request.form.get("remember")))
+            start_session(user, remember=bool(request.form.get("remember")))
             return redirect(_next(request.form.get("next")))
         flash("Unknown username or wrong password.", "error")
         return render_template(
@@ -68,7 +69,9 @@ def login() -> Any:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Any:
-    """Log out (a POST, so a link on another site can't do it)."""
+    """Log out (a POST, so a link on another site can't do it), revoking the cookies for good."""
+    revoke_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("blog.index"))

@@ -12,6 +12,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from .numbers import stranger_int
 from .settings import get_setting
 
 LIMITS = {"author": 245, "email": 100, "url": 200, "comment": 65525}
@@ -52,13 +53,12 @@ class CommentInput:
                     400,
                     field,
                 )
-        parent = (form.get("comment_parent") or "").strip()
         return cls(
             author=clean_text(form.get("author", "")).strip(),
             email=clean_text(form.get("email", "")).strip(),
             url=clean_text(form.get("url", "")).strip(),
             body=clean_text(form.get("comment", "")),
-            parent_id=int(parent) if parent.isdigit() and parent != "0" else None,
+            parent_id=stranger_int(form.get("comment_parent")),  # "0", "²": a new thread
         )
 
 
@@ -81,11 +81,11 @@ def check_input(data: CommentInput, identified: bool = False) -> None:
     """The comment form's rules for what a comment says; ``CommentRefused`` names the field.
 
     Makes ``data.url`` a link ("example.com" becomes "http://example.com") and refuses any
-    address that is not http(s), ``javascript:`` included. ``identified``: a logged-in author,
-    whose name and mail need no checking. The form and the admin's Edit both go through here.
+    address that is not http(s), ``javascript:`` included, for pings and plugins' comments as
+    for the form's. ``identified``: a logged-in author, whose name and mail need no checking.
+    The form, ``submit_comment`` (pings, plugins) and the admin's Edit all go through here.
     """
-    if data.kind == "comment":
-        data.url = normalize_url(data.url)
+    data.url = normalize_url(data.url)
     _check_lengths(data)
     _check_identity(data, identified)
     if not data.body.strip():
@@ -108,11 +108,25 @@ def _check_identity(data: CommentInput, identified: bool) -> None:
 
 
 def normalize_url(url: str) -> str:
-    """A website as a reader types it ("example.com") made into a link, or refused."""
+    """A website as a reader types it ("example.com") made into a link, or refused.
+
+    The one check of a commenter's website on every way in: the form, pings, plugins,
+    the admin's Edit and a WordPress import (which drops what this refuses).
+    """
     if not url:
         return ""
     if not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
         url = "http://" + url
-    if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE) or re.search(r"\s", url):
+    if not is_web_address(url):
         raise CommentRefused("Website must be an http or https address.", 400, "url")
     return url
+
+
+def is_web_address(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) address with a host and no spaces.
+
+    The theme links a commenter's name only when this holds, whatever a row holds.
+    """
+    return bool(re.match(r"^https?://[^\s/]+", url or "", re.IGNORECASE)) and not re.search(
+        r"\s", url
+    )

@@ -12,11 +12,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 
 from .comment_context import CommentContext, Verdict
-from .comment_input import CommentInput, CommentRefused, check_input, normalize_url
+from .comment_input import CommentInput, CommentRefused, check_input
 from .comment_status import recount
 from .database import is_contention, serialized_write
 from .extensions import db
 from .models import Comment, Post, utcnow
+from .numbers import stranger_int
 from .plugins import current_host
 from .rendering import (
     POLICY_VERSION,
@@ -69,7 +70,9 @@ def discussion_closed(post: Post, kind: str = "comment") -> str:
 def _check_parent(post: Post, parent_id: int | None) -> int | None:
     if parent_id is None:
         return None
-    parent = db.session.get(Comment, parent_id)
+    # A plugin's CommentInput may carry any int: one no row can have is simply not there.
+    fits = stranger_int(str(parent_id)) is not None
+    parent = db.session.get(Comment, parent_id) if fits else None
     if parent is None or parent.post_id != post.id or parent.status != "approved":
         raise CommentRefused("The comment you are replying to is not available.", 400)
     if comment_depth(parent) >= int(get_setting("thread_depth") or 1):
@@ -209,7 +212,7 @@ def edit_comment(comment: Comment, data: CommentInput) -> None:
     data.kind = comment.kind
     check_input(data, identified=comment.user_id is not None)
     comment.author_name, comment.author_email = data.author, data.email
-    comment.author_url = normalize_url(data.url)  # a ping's source too: never javascript:
+    comment.author_url = data.url  # made a link, or refused, by check_input
     comment.body_source = data.body
     render_comment(comment)
     db.session.commit()

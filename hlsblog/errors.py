@@ -8,6 +8,8 @@ from flask import Flask, make_response, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
@@ -39,6 +41,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
+        if error.code >= 500:
+            # Flask has logged the traceback; a failed statement left PostgreSQL's transaction
+            # unusable, and the error page reads settings and the menu.
+            db.session.rollback()
         if error.code == 404 and request.method in ("GET", "HEAD"):
             moved = _moved_here()
             if moved is not None:

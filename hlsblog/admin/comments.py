@@ -18,6 +18,7 @@ from ..comment_context import CommentContext
 from ..comment_status import STATUSES, actions_for, apply_action
 from ..extensions import db
 from ..models import Comment, Post
+from ..numbers import stranger_int
 from ..permissions import editable_only
 from ..trash import TRASH
 from . import bp, may_edit
@@ -78,9 +79,10 @@ def _number(name: str) -> int | None:
     raw = request.values.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    number = stranger_int(raw)
+    if number is None:
         abort(404)
-    return int(raw)
+    return number
 
 
 def _filtered_post(post_id: int | None) -> Post | None:
@@ -123,7 +125,7 @@ def queue_url(**args: Any) -> str:
     status = request.form.get("status", "")
     kept = {"status": status if status in SHOWN else "all"}
     for name in ("post", "page"):
-        if request.form.get(name, "").isdigit():
+        if stranger_int(request.form.get(name)):
             kept[name] = request.form[name]
     return url_for("admin.comments", **{**kept, **args})
 
@@ -154,8 +156,9 @@ def _chosen() -> tuple[str, list[int]]:
     one = request.form.get("one", "")
     if one:
         action, _, ident = one.partition(":")
-        return action, [int(ident)] if ident.isdigit() else []
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        number = stranger_int(ident)
+        return action, [number] if number else []
+    ids = [n for n in map(stranger_int, request.form.getlist("ids")) if n]
     return request.form.get("action", ""), ids
 
 

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..audit import record
 from ..extensions import db
 from ..models import Category, Post, Tag
+from ..numbers import stranger_int
 from . import admin_required, bp
 
 KINDS: dict[str, Any] = {"category": Category, "tag": Tag}
@@ -31,9 +32,10 @@ def terms() -> Any:
 
 
 def _number(text: str) -> int:
-    if not text.isdigit():
+    number = stranger_int(text)
+    if number is None:
         abort(404)
-    return int(text)
+    return number
 
 
 def _rename(kind: str, term: Any, name: str) -> None:

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote, urljoin
 
+from ..comment_input import CommentRefused, normalize_url
 from ..comment_status import recount
 from ..comments import render_comment
 from ..dates import to_utc
@@ -268,6 +269,7 @@ class ItemImporter:
         kind = data.type if data.type in COMMENT_KINDS else "comment"
         # A reader's comment stays HTML; a ping is kept as the text and title readers saw.
         title, text = ping_shown(data.content) if kind != "comment" else ("", data.content)
+        url = self.website(post, data)
         comment = Comment(
             post_id=post.id,
             post=post,
@@ -278,9 +280,9 @@ class ItemImporter:
             ),
             author_name=data.author[:245],
             author_email=data.email[:100],
-            author_url=data.url[:200],
+            author_url=url[:200],
             author_ip=data.ip[:100],
-            source_url=data.url[:2000] if data.type in COMMENT_KINDS else "",
+            source_url=url[:2000] if data.type in COMMENT_KINDS else "",
             body_source=text,
             user_id=self.importer.users_by_wp_id.get(data.user_id or 0),
             created_at=created,
@@ -288,6 +290,17 @@ class ItemImporter:
         render_comment(comment, title)
         db.session.add(comment)
         return "imported", ""
+
+    def website(self, post: Post, data: WxrComment) -> str:
+        """The website as the comment form would take it; one it refuses is dropped, and said."""
+        try:
+            return normalize_url(data.url)
+        except CommentRefused:
+            self.report.notes.append(
+                f"Comment {data.wp_id} on “{post.title}”: {data.author[:100]}'s website "
+                f"{data.url[:100]!r} is not an http or https address; imported without it."
+            )
+            return ""
 
     def link_replies(self, post: Post, item: WxrItem) -> tuple[str, str]:
         """Point each reply at its parent (which may come after it in the file); recount."""

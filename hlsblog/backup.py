@@ -2,13 +2,21 @@
 
 SQLite is copied with its online backup API (a consistent snapshot, readers and writers keep
 going); PostgreSQL with ``pg_dump``/``pg_restore`` in their custom format.
+
+A backup holds password hashes, mails and addresses: its file is made readable by its owner
+only (0600), and the database password reaches ``pg_dump`` through a 0600 password file, never
+its command line (which any user of the machine can read in ``/proc``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404  (pg_dump/pg_restore, with argument lists only)
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,7 +28,31 @@ from .extensions import db
 
 
 def _libpq_url(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """The address libpq reads, without its password."""
+    # URL.set() reads password=None as "unchanged": build it anew without one.
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
+
+
+@contextmanager
+def _pg_environment(url: URL) -> Iterator[dict[str, str]]:
+    """The environment for a PostgreSQL tool: the password in a 0600 file only it reads."""
+    env = dict(os.environ)
+    if url.password is None:
+        yield env
+        return
+    with tempfile.TemporaryDirectory(prefix="hlsblog-pg-") as folder:  # 0700
+        passfile = Path(folder) / "pgpass"
+        secret = str(url.password).replace("\\", "\\\\").replace(":", "\\:")
+        _private_file(passfile)
+        passfile.write_text(f"*:*:*:*:{secret}\n", encoding="utf-8")
+        yield {**env, "PGPASSFILE": str(passfile)}
+
+
+def _private_file(path: Path) -> None:
+    """Make ``path`` an empty file only its owner may read, before anything is written to it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # a file that was there keeps its old mode otherwise
 
 
 def _pg_tool(name: str) -> str:
@@ -35,22 +67,15 @@ def _pg_tool(name: str) -> str:
 def backup_database(target: Path) -> None:
     """Write a consistent copy of the blog's database to ``target``."""
     url = db.engine.url
+    _private_file(target)
     if url.get_backend_name() == "sqlite":
         with sqlite3.connect(url.database or "") as source, sqlite3.connect(target) as copy:
             source.backup(copy)
         copy.close()
         return
-    subprocess.run(  # noqa: S603
-        [
-            _pg_tool("pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            "--file",
-            str(target),
-            _libpq_url(url),
-        ],
-        check=True,
-    )
+    command = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target)]
+    with _pg_environment(url) as env:
+        subprocess.run([*command, _libpq_url(url)], check=True, env=env)  # noqa: S603
 
 
 def restore_database(source: Path) -> None:
@@ -65,19 +90,10 @@ def restore_database(source: Path) -> None:
             copy.backup(live)
         live.close()
         return
-    subprocess.run(  # noqa: S603
-        [
-            _pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--dbname",
-            _libpq_url(url),
-            str(source),
-        ],
-        check=True,
-    )
+    command = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner"]
+    command += ["--single-transaction", "--dbname", _libpq_url(url), str(source)]
+    with _pg_environment(url) as env:
+        subprocess.run(command, check=True, env=env)  # noqa: S603
 
 
 @click.command("backup")
@@ -87,7 +103,7 @@ def backup_command(file: Path) -> None:
     """Copy the whole blog (posts, comments, users, settings) into FILE."""
     try:
         backup_database(file)
-    except (sqlite3.Error, subprocess.CalledProcessError) as exc:
+    except (OSError, sqlite3.Error, subprocess.CalledProcessError) as exc:
         raise click.ClickException(f"Backup failed: {exc}") from exc
     click.echo(f"Backed up {db.engine.url.render_as_string(hide_password=True)} to {file}.")
 

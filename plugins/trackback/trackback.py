@@ -20,12 +20,21 @@ def form_fields(body: bytes, content_charset: str | None) -> dict[str, str]:
     """The form's fields, decoded in the ``charset`` the form names (UTF-8 by default)."""
     raw = body.decode("latin-1")
     declared = dict(parse_qsl(raw, encoding="latin-1")).get("charset") or content_charset
-    charset = (declared or "utf-8").strip().lower()
-    try:
-        codecs.lookup(charset)
-    except LookupError:
-        charset = "utf-8"
+    charset = _text_charset((declared or "utf-8").strip().lower())
     return dict(parse_qsl(raw, keep_blank_values=True, encoding=charset, errors="replace"))
+
+
+def _text_charset(name: str) -> str:
+    """``name`` if it decodes any bytes to text; unknown names read as UTF-8; else refused."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    try:
+        b"\xff%".decode(name, "replace")  # rot13, base64, zlib: no text; idna: strict only
+    except (LookupError, UnicodeError, ValueError) as exc:
+        raise inbound.PingRefused(f"The charset {name!r} is not a text encoding.") from exc
+    return name
 
 
 def answer(error: str | None = None) -> Response:

@@ -105,9 +105,10 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | str | None:
 def filter_post_html(post: Post, html: str) -> str | None:
     """Filter, when a post is saved: change the post's rendered HTML before it is stored.
 
-    Receives the HTML made from the post's Markdown. The final result still passes the post
-    sanitizer, so a filter cannot add script. Runs once per save, never per view.
-    ``None``: unchanged.
+    Receives the HTML made from the post's Markdown; a post split by ``<!--nextpage-->``
+    comes whole, its pages joined by that mark (keep the marks to keep the pages). The final
+    result still passes the post sanitizer, so a filter cannot add script. Runs once per save,
+    never per view. ``None``: unchanged.
     """
 
 

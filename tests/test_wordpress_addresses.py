@@ -386,3 +386,66 @@ def test_an_import_dates_addresses_in_the_blogs_local_time(app, client):
 def test_recent_posts_remain_on_the_front_page(client, make_post):
     make_post("Fresh", published_at=utcnow() - timedelta(hours=1))
     assert shows(client.get("/"), "Fresh")
+
+
+def export_with(tmp_path, *posts):
+    """A small WXR file of ``(id, slug, local date, GMT date)`` posts."""
+    items = "".join(
+        f"<item><title>{slug.title()}</title><link>http://old.example/{slug}/</link>"
+        f"<dc:creator>owl</dc:creator><wp:post_id>{number}</wp:post_id>"
+        f"<wp:post_date>{local}</wp:post_date><wp:post_date_gmt>{gmt}</wp:post_date_gmt>"
+        f"<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><content:encoded>Text.</content:encoded></item>"
+        for number, slug, local, gmt in posts
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>"
+    )
+    return path
+
+
+@pytest.mark.plugins()
+def test_an_import_sets_the_time_zone_the_old_dates_fit_when_none_was_set(app, client):
+    result = app.test_cli_runner().invoke(args=["import-wxr", str(FIXTURES / "local-midnight.xml")])
+    assert result.exit_code == 0, result.output
+    assert "time zone is now Etc/GMT-2" in result.output
+    for number, address in [
+        (501, "/2010/09/16/after-midnight/"),
+        (502, "/2010/09/16/no-gmt-date/"),
+    ]:
+        response, chain = visit(client, f"/?p={number}")
+        assert chain == [address] and response.status_code == 200
+
+
+@pytest.mark.plugins()
+def test_daylight_saving_in_the_old_dates_finds_a_named_zone(app, client, tmp_path):
+    path = export_with(
+        tmp_path,
+        (1, "winter-night", "2010-01-15 23:30:00", "2010-01-15 22:30:00"),  # +01:00
+        (2, "summer-night", "2010-07-16 00:30:00", "2010-07-15 22:30:00"),  # +02:00
+    )
+    result = app.test_cli_runner().invoke(args=["import-wxr", str(path)])
+    assert "time zone is now Europe/Berlin" in result.output, result.output
+    assert visit(client, "/?p=1")[1] == ["/2010/01/15/winter-night/"]
+    assert visit(client, "/?p=2")[1] == ["/2010/07/16/summer-night/"]
+
+
+@pytest.mark.plugins()
+def test_a_time_zone_set_by_hand_is_kept_and_the_report_says_the_dates_differ(
+    app, client, tmp_path
+):
+    with app.app_context():
+        set_setting("timezone", "UTC")
+        db.session.commit()
+    path = export_with(tmp_path, (1, "summer-night", "2010-07-16 00:30:00", "2010-07-15 22:30:00"))
+    result = app.test_cli_runner().invoke(args=["import-wxr", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "not in this blog's time zone (UTC); they fit Etc/GMT-2" in result.output
+    # the old link (WordPress's local date) still leads to the post, now at its UTC date
+    response, chain = visit(client, "/summer-night/")
+    assert chain == ["/2010/07/15/summer-night/"] and response.status_code == 200

@@ -24,33 +24,43 @@ from .items import ItemImporter
 from .names import clean_login
 from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, check_version
 from .report import ImportReport
+from .zone import ZoneEvidence, settle_zone
 
 Progress = Callable[[int, int], None]
 
 
-def scan(path: str | Path) -> tuple[Channel, int]:
+def scan(path: str | Path, zone: ZoneEvidence | None = None) -> tuple[Channel, int]:
     """Read the whole file once without storing anything: its channel and number of records."""
     reader = WxrReader(path)
-    total = sum(1 for _ in reader)
+    total = _read_all(reader, zone)
     check_version(reader.channel, Path(path).name)
     return reader.channel, total
 
 
-def survey(path: str | Path) -> tuple[int, bool]:
+def _read_all(reader: WxrReader, zone: ZoneEvidence | None) -> int:
+    total = 0
+    for record in reader:
+        total += 1
+        if zone is not None:
+            zone.observe(record)
+    return total
+
+
+def survey(path: str | Path, zone: ZoneEvidence | None = None) -> tuple[int, bool]:
     """The file's number of records, and whether it needs WordPress's fallback for ``]]>``.
 
     A pre-2010 export whose only fault is an unescaped ``]]>`` inside CDATA is read as
     WordPress's importer reads it (``cdata.py``); a file broken otherwise is refused, its
-    line named.
+    line named. ``zone`` gathers the old blog's offsets from GMT on the way.
     """
     try:
-        return scan(path)[1], False
+        return scan(path, zone)[1], False
     except WxrError as strict:
         if not isinstance(strict.__cause__, ParseError):
             raise
         reader = WxrReader(path, repair_cdata=True)
         try:
-            total = sum(1 for _ in reader)
+            total = _read_all(reader, zone)
         except WxrError:
             if reader.repairs:
                 raise  # mended, and still broken: the other fault's line
@@ -75,8 +85,11 @@ def repair_notes(reader: WxrReader, record: object) -> list[str]:
 
 def import_wxr(path: str | Path, progress: Progress | None = None) -> ImportReport:
     """Import a WXR file; ``WxrError`` (nothing imported) when it isn't a readable export."""
-    total, repair_cdata = survey(path)
+    zone = ZoneEvidence()
+    total, repair_cdata = survey(path, zone)
     report = ImportReport()
+    # Before any post: a date with no GMT twin is read in the zone the addresses use.
+    report.notes.extend(settle_zone(zone))
     reader = WxrReader(path, repair_cdata)
     importer = Importer(reader.channel, report)
     session = db.session()

@@ -10,6 +10,9 @@ kind, kept per content generation. A file's addresses are then read from its fir
 Listed, as WordPress lists them: published posts and pages whose time has come (a password
 protected one too: its address shows a title and a form, never the text), and categories,
 tags and authors with at least one such post. Never drafts, scheduled posts or the Trash.
+A post's or page's ``lastmod`` is the later of its last save and its publication (a scheduled
+post goes public after it was last saved); a comment does not change it. The front page's is
+its newest post's; archives have none, as in WordPress's.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from flask import current_app, url_for
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import lazyload, load_only
+from sqlalchemy import Select, exists, func, null, select
+from sqlalchemy.orm import aliased, lazyload, load_only
 
 from .extensions import db
 from .models import Category, Post, Tag, User, post_categories, post_tags, utcnow
@@ -73,6 +76,12 @@ class Plan:
 
 def _public(kind: str) -> tuple[Any, ...]:
     """Conditions on ``Post`` for the public posts (or pages) of ``kind``."""
+    if kind == "page":
+        # The few pages' ids come off the page tree's index: left to choose, SQLite walks
+        # every published post's row by the listing index to find them.
+        page = aliased(Post)
+        among = Post.id.in_(select(page.id).where(page.kind == kind))
+        return (among, Post.status == "published", Post.published_at <= utcnow())
     return (Post.kind == kind, Post.status == "published", Post.published_at <= utcnow())
 
 
@@ -84,28 +93,31 @@ def _public_post_rows(kind: str) -> Select[Any, Any, Any]:
     ).where(*_public(kind))
 
 
-def _public_of(link: Any, term_column: Any, key: Any) -> Select[Any, Any, Any]:
-    """Terms (or authors) with a public post: their id and their posts' newest dates."""
-    query = select(
-        key.label("key"),
-        func.max(Post.updated_at).label("updated"),
-        func.max(Post.published_at).label("published"),
+def _with_public_posts(model: Any) -> Any:
+    """Whether a category, tag or author has a public post: the first one found answers."""
+    if model is User:
+        return exists().where(Post.author_id == User.id, *_public("post"))
+    link = post_categories if model is Category else post_tags
+    term_id = link.c.category_id if model is Category else link.c.tag_id
+    return (
+        exists()
+        .where(term_id == model.id, Post.id == link.c.post_id, *_public("post"))
+        .correlate(model)
     )
-    if link is not None:
-        query = query.select_from(link).join(Post, Post.id == link.c.post_id)
-    return query.where(*_public("post")).group_by(term_column)
 
 
 def _keyed_rows(kind: str) -> Select[Any, Any, Any]:
-    """Rows of ``kind`` with columns ``key`` (a unique id), ``updated`` and ``published``."""
+    """Rows of ``kind`` with columns ``key`` (a unique id), ``updated`` and ``published``.
+
+    Archives carry no dates, as in WordPress's sitemap: finding their newest post would read
+    every post they hold, where knowing that they hold one reads a single row.
+    """
     if kind in ("posts", "pages"):
         return _public_post_rows(kind[:-1])
-    if kind == "categories":
-        column = post_categories.c.category_id
-        return _public_of(post_categories, column, column)
-    if kind == "tags":
-        return _public_of(post_tags, post_tags.c.tag_id, post_tags.c.tag_id)
-    return _public_of(None, Post.author_id, Post.author_id)
+    model = TERMS[kind]
+    return select(model.id.label("key"), null().label("updated"), null().label("published")).where(
+        _with_public_posts(model)
+    )
 
 
 def _files_of(kind: str, reserved: int = 0) -> list[SitemapFile]:
@@ -148,14 +160,15 @@ def newest(*times: datetime | None) -> datetime | None:
 
 def build_plan() -> Plan:
     """Every sitemap file the blog has now; a request's context gives plugins the blog's host."""
-    from .feeds import last_change, next_publication
+    from .feeds import next_publication
 
+    posts = _files_of("posts")
+    front_lastmod = newest(*(f.lastmod for f in posts))  # the front page shows the newest
     pages = _files_of("pages", reserved=1)  # the front page comes first, as in WordPress's
     front = pages[0] if pages else SitemapFile("pages", 1, None, 0, None)
-    front_lastmod = last_change()
     lastmod = newest(front.lastmod, front_lastmod)
     pages[:1] = [SitemapFile("pages", 1, front.first_key, front.count, lastmod)]
-    files = pages + [f for kind in KINDS[1:-1] for f in _files_of(kind)]
+    files = pages + posts + [f for kind in KINDS[2:-1] for f in _files_of(kind)]
     extra, size = tuple(plugin_entries()), per_file()
     for start in range(0, len(extra), size):
         chunk = extra[start : start + size]
@@ -218,20 +231,18 @@ def _stream_posts(kind: str) -> Callable[[int, int], Iterator[SitemapEntry]]:
     return stream
 
 
-def _stream_terms(kind: str, model: Any, endpoint: str, name: Any) -> Any:
+def _stream_terms(kind: str, endpoint: str, name: Any) -> Any:
     def stream(first: int, count: int) -> Iterator[SitemapEntry]:
-        rows = _keyed_rows(kind).subquery()
+        model = TERMS[kind]
         query = (
-            select(name, rows.c.updated, rows.c.published)
-            .join(rows, rows.c.key == model.id)
-            .where(model.id >= first)
+            select(name)
+            .where(_with_public_posts(model), model.id >= first)
             .order_by(model.id)
             .limit(count)
             .execution_options(yield_per=BATCH)
         )
-        for value, updated, published in db.session.execute(query):
-            address = url_for(endpoint, **{_ARG[endpoint]: value}, _external=True)
-            yield SitemapEntry(address, newest(updated, published))
+        for value in db.session.scalars(query):
+            yield SitemapEntry(url_for(endpoint, **{_ARG[endpoint]: value}, _external=True))
 
     return stream
 
@@ -247,11 +258,12 @@ _ADDRESS_ONLY = load_only(
     Post.created_at,
     Post.updated_at,
 )
+TERMS: dict[str, Any] = {"categories": Category, "tags": Tag, "authors": User}
 _ARG = {"blog.category": "slug", "blog.tag": "slug", "blog.author": "name"}
 STREAMS: dict[str, Callable[[int, int], Iterator[SitemapEntry]]] = {
     "posts": _stream_posts("post"),
     "pages": _stream_posts("page"),
-    "categories": _stream_terms("categories", Category, "blog.category", Category.slug),
-    "tags": _stream_terms("tags", Tag, "blog.tag", Tag.slug),
-    "authors": _stream_terms("authors", User, "blog.author", User.username),
+    "categories": _stream_terms("categories", "blog.category", Category.slug),
+    "tags": _stream_terms("tags", "blog.tag", Tag.slug),
+    "authors": _stream_terms("authors", "blog.author", User.username),
 }

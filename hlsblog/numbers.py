@@ -13,7 +13,6 @@ from werkzeug.routing import IntegerConverter
 
 # The id columns are PostgreSQL's ``integer`` (int4); SQLite's integers are wider.
 DB_INT_MAX = 2**31 - 1
-_WIDTH = len(str(DB_INT_MAX))
 
 
 def stranger_int(raw: Any, low: int = 1, high: int = DB_INT_MAX) -> int | None:
@@ -25,7 +24,7 @@ def stranger_int(raw: Any, low: int = 1, high: int = DB_INT_MAX) -> int | None:
     """
     text = raw.strip() if isinstance(raw, str) else ""
     digits = text.lstrip("0") or text[:1]
-    if not text.isascii() or not text.isdigit() or len(digits) > _WIDTH:
+    if not text.isascii() or not text.isdigit() or len(digits) > len(str(high)):
         return None
     value = int(text)
     return value if low <= value <= high else None

@@ -22,6 +22,7 @@ from sqlalchemy import Select
 from .caching import GenerationCache
 from .extensions import db
 from .models import Post, utcnow
+from .numbers import stranger_int
 from .settings import content_generation
 
 PAGE = "page"
@@ -185,12 +186,13 @@ def valid_parent(page: Post, parent_id: int | None) -> bool:
 def place_page(page: Post, parent: str, order: str) -> str | None:
     """Put ``page`` under ``parent`` (an id, or empty for the top) at ``order``; or say why not."""
     parent, order = parent.strip(), order.strip() or "0"
-    if not order.lstrip("-").isdigit() or abs(int(order)) > 1_000_000:
+    size = stranger_int(order.removeprefix("-"), low=0, high=1_000_000)  # "²", "--1": no
+    if size is None:
         return "The order is a whole number (lower comes first)."
-    parent_id = int(parent) if parent.isdigit() else None
+    parent_id = stranger_int(parent)
     if parent and (parent_id is None or not valid_parent(page, parent_id)):
         return "That parent cannot hold this page: choose another page, or none."
-    page.parent_id, page.menu_order = parent_id, int(order)
+    page.parent_id, page.menu_order = parent_id, -size if order.startswith("-") else size
     return None
 
 

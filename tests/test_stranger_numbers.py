@@ -43,6 +43,14 @@ PAST_INT8 = str(2**63)
         f"/tag/news/page/{PAST_INT8}/",
         f"/share/mastodon/{HUGE}/",
         f"/share/mastodon/{PAST_INT4}/",
+        "/?page_id=²",
+        f"/?page_id={PAST_INT4}",
+        f"/?cat={PAST_INT4}",
+        f"/?author={PAST_INT8}",
+        f"/?p={PAST_INT4}&feed=rss2",
+        "/category/news/page/²/",
+        f"/category/news/sub/page/{HUGE}/",
+        "/about/" + "9" * 5000 + "/",
     ],
 )
 def test_numbers_past_the_database_are_simply_not_found(client, make_post, path):
@@ -104,6 +112,19 @@ def test_settings_with_a_made_up_posts_per_page_are_refused_with_a_message(app, 
     )
     assert response.status_code == 400
     assert "Posts per page must be a number from 1 to 100." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("order", "parent"), [("²", ""), ("--1", ""), ("0", "²"), ("0", HUGE)])
+def test_a_page_with_a_made_up_order_or_parent_is_refused_with_a_message(app, order, parent):
+    client = admin_client(app)
+    response = submit_form(
+        client,
+        "/admin/pages/new",
+        {"title": "Team", "body": "Us.", "menu_order": order, "parent_id": parent},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The order is a whole number" in page or "That parent cannot hold this page" in page
 
 
 @pytest.mark.parametrize("term_id", ["abc", "²", HUGE, PAST_INT4])

@@ -15,6 +15,7 @@ from flask import abort, redirect, url_for
 
 from ..extensions import db
 from ..models import Category
+from ..numbers import stranger_int
 from . import bp
 
 
@@ -37,8 +38,9 @@ def nested_category(trail: str) -> Any:
     """``/category/parent/child/`` (and ``…/page/N/``): 301 to the child's own address."""
     slugs = trail.strip("/").split("/")
     page = None
-    if len(slugs) > 2 and slugs[-2] == "page" and slugs[-1].isdigit():
-        page, slugs = int(slugs[-1]), slugs[:-2]
+    number = stranger_int(slugs[-1], low=0) if len(slugs) > 2 else None  # not "²" nor 10**30
+    if number is not None and slugs[-2] == "page":
+        page, slugs = number, slugs[:-2]
     leaf = db.session.scalar(db.select(Category).where(Category.slug == slugs[-1]))
     if leaf is None or "" in slugs or page == 0:
         abort(404)

@@ -14,6 +14,7 @@ from flask import abort, current_app, redirect, request
 
 from ..extensions import db
 from ..models import Post
+from ..numbers import stranger_int
 from ..posts import part_link, post_parts
 from ..protection import REFUSED, password_matches, remember_unlock
 from ..ratelimit import limiter
@@ -63,5 +64,5 @@ def _visible(post_id: int) -> Post:
 
 def _part(post: Post, sent: str) -> int:
     """The page of the post the form was on (1 when the form says nothing sensible)."""
-    number = int(sent) if sent.isdecimal() else 1
-    return number if 1 <= number <= len(post_parts(post)) else 1
+    number = stranger_int(sent) or 1  # "²" and a thousand digits are not a page
+    return number if number <= len(post_parts(post)) else 1

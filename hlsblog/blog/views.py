@@ -55,8 +55,8 @@ def index(page: int = 1) -> Any:
         if post is None or not post.is_public:
             abort(404)
         return redirect(permalink(post), 301)
-    if page == 1 and request.args.get("page_id", "").isdigit():
-        return _page_by_number(int(request.args["page_id"]))
+    if page == 1 and request.args.get("page_id", "").strip():
+        return _page_by_number(stranger_int(request.args["page_id"]) or 0)
     query = (
         public_posts()
         .order_by(None)
@@ -216,9 +216,10 @@ def find_page_part(path: str) -> tuple[Post, int]:
     last page of the text is a 404.
     """
     head, _, last = path.strip("/").rpartition("/")
-    if not (head and last.isdecimal() and find_page(path) is None):
+    number = stranger_int(last)
+    if not (head and number and find_page(path) is None):
         return find_visible_page(path), 1
-    found, part = find_visible_page(head), int(last)
+    found, part = find_visible_page(head), number
     if not 1 <= part <= len(post_parts(found)):
         abort(404)
     return found, part

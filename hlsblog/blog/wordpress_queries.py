@@ -24,6 +24,7 @@ from werkzeug.routing import BuildError
 
 from ..extensions import db
 from ..models import Category, Post, Tag, User
+from ..numbers import stranger_int
 from ..old_addresses import new_address
 from ..plugins import current_host
 from ..posts import permalink, public_posts, slugify
@@ -93,7 +94,7 @@ def _target(asked: dict[str, str], numbered: list[str], args: Mapping[str, str],
 
 def _paged(value: str) -> int:
     # WordPress reads a junk ``paged`` as none at all.
-    return int(value) if value.isdigit() else 1
+    return stranger_int(value) or 1
 
 
 def _place(asked: dict[str, str]) -> Place | None:
@@ -124,9 +125,10 @@ def _category_place(category: Category | None) -> Place | None:
 
 def _category_by_number(value: str) -> Place | None:
     old = _old_place(f"cat={value}")
-    if old is not None or not value.isdigit():
+    number = stranger_int(value)
+    if old is not None or number is None:
         return old
-    return _category_place(db.session.get(Category, int(value)))
+    return _category_place(db.session.get(Category, number))
 
 
 def _category_by_path(value: str) -> Place | None:
@@ -155,9 +157,10 @@ def _search(value: str) -> Place:
 
 def _author_by_number(value: str) -> Place | None:
     old = _old_place(f"author={value}")
-    if old is not None or not value.isdigit():
+    number = stranger_int(value)
+    if old is not None or number is None:
         return old
-    user = db.session.get(User, int(value))
+    user = db.session.get(User, number)
     # As WordPress: only an author with a published post, so the address lists no other account.
     published = public_posts().where(Post.author_id == (user.id if user else -1)).limit(1)
     if user is None or db.session.scalar(published) is None:
@@ -180,7 +183,8 @@ def _numbered(name: str, value: str) -> Place | None:
     moved = new_address("/", f"{name}={value}")
     if moved is not None:
         return _route(moved)
-    return _post_place(db.session.get(Post, int(value))) if value.isdigit() else None
+    number = stranger_int(value)
+    return _post_place(db.session.get(Post, number)) if number else None
 
 
 def _post_place(post: Post | None) -> Place | None:

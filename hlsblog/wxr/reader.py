@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 
+from ..numbers import stranger_int
 from .cdata import CdataRepair, Repair, opened
 from .names import shown
 
@@ -156,8 +157,8 @@ def _text(element: Element) -> str:
 
 
 def _number(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() else None
+    # WordPress's ids are unsigned bigints; "²" passes isdigit() but not int().
+    return stranger_int(value, low=0, high=2**64 - 1)
 
 
 def _fields(element: Element) -> dict[str, str]:

@@ -76,7 +76,7 @@ def hold_off(url: str, seconds: float) -> None:
 def retry_after(headers: Message) -> float:
     """The seconds a ``Retry-After`` header asks for (a number or an HTTP date); 0 without."""
     value = (headers.get("Retry-After") or "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which float() refuses
         return min(float(value), LONGEST_WAIT)
     when = parse_date(value) if value else None
     if when is None:

@@ -30,9 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SIZE": 256,  # whole pages kept per worker for anonymous readers; 0: off
     "HTTPS": False,
     "PROXY_COUNT": 0,
-    # Failed logins allowed before a pause: per client IP, and per account name.
+    # Failed logins allowed before a pause (hlsblog/auth/throttle.py): per account and client
+    # IP, per client IP, and per account from every IP — slower, so no stranger reaches it.
+    "LOGIN_LIMIT_PER_ACCOUNT_IP": "5 per 15 minutes",
     "LOGIN_LIMIT_PER_IP": "20 per 15 minutes",
-    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "50 per hour",
     # Wrong passwords for protected posts allowed per client IP before a pause.
     "POSTPASS_LIMIT_PER_IP": "30 per 15 minutes",
 }

@@ -12,9 +12,12 @@ from typing import Any
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 from limits.storage import Storage
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import case, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 from .models import RateCounter
@@ -30,31 +33,34 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        # Its own short transaction: a counter must count even when the request's work fails.
-        for _ in range(3):
-            try:
-                return self._incr_once(key, expiry, amount)
-            except IntegrityError:
-                continue  # another worker started the window at the same moment: count in it
-        return self.get(key)
+        """Add ``amount`` in one statement and return the count it made, exactly.
 
-    def _incr_once(self, key: str, expiry: int, amount: int) -> int:
-        now = time.time()
+        An upsert that starts a new window when the old one is over: thirty requests at once
+        each see their own count (the read after an update used to see others' too, and a
+        delete-then-insert could drop a count that had just been made).
+        """
+        # Its own short transaction: a counter must count even when the request's work fails.
         with db.engine.begin() as conn:
-            bumped = conn.execute(
-                update(RateCounter)
-                .where(RateCounter.key == key, RateCounter.expires_at > now)
-                .values(count=RateCounter.count + amount)
+            return int(
+                conn.execute(self._upsert(conn.dialect.name, key, expiry, amount)).scalar_one()
             )
-            if not bumped.rowcount:
-                conn.execute(delete(RateCounter).where(RateCounter.key == key))
-                conn.execute(
-                    RateCounter.__table__.insert().values(
-                        key=key, count=amount, expires_at=now + expiry
-                    )
-                )
-                return amount
-        return self.get(key)
+
+    def _upsert(self, dialect: str, key: str, expiry: int, amount: int) -> Any:
+        now, table = time.time(), RateCounter.__table__
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        live = table.c.expires_at > now  # the row's values before this update, in both databases
+        return (
+            insert(table)
+            .values(key=key, count=amount, expires_at=now + expiry)
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "count": case((live, table.c.count + amount), else_=amount),
+                    "expires_at": case((live, table.c.expires_at), else_=now + expiry),
+                },
+            )
+            .returning(table.c.count)
+        )
 
     def _row(self, key: str) -> Any:
         with db.engine.connect() as conn:
@@ -93,14 +99,20 @@ def _reading() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
 
-def login_failed(response: Any) -> bool:
-    """Only failed logins count against the limits."""
-    return bool(response.status_code == 401)
+def rate_limited(scope: str, limit: str) -> float:
+    """Count this request against ``limit`` ("20 per minute") per client address in ``scope``.
 
-
-def login_account() -> str:
-    """The account a login tries, whether it exists or not (no hint either way)."""
-    return "login-account:" + request.form.get("username", "").strip().lower()[:60]
+    0 while within it; once over, the seconds until it lets the address in again (for a
+    ``Retry-After``). For a plugin that answers in its protocol's words, not with a 429 page.
+    """
+    if not limiter.enabled:
+        return 0.0
+    item = parse(limit)
+    who = get_remote_address()
+    if limiter.limiter.hit(item, scope, who):
+        return 0.0
+    reset = limiter.limiter.get_window_stats(item, scope, who).reset_time
+    return max(1.0, reset - time.time())
 
 
 def init_app(app: Flask) -> None:

@@ -121,9 +121,12 @@ def test_the_environment_wins_over_the_setting_and_keeps_the_sites_path(make_app
         set_setting("site_url", "https://ignored.example")
         db.session.commit()
     post = make_post("Dogs")
-    feed = app.test_client().get("/feed/", base_url=EVIL).get_data(as_text=True)
+    reader = app.test_client()
+    feed = reader.get("/feed/", base_url=EVIL).get_data(as_text=True)
     assert "evil.example" not in feed and "ignored.example" not in feed
     assert f"<link>https://example.net/blog{post['url']}</link>" in feed
+    atom = reader.get("/feed/atom/", base_url=EVIL).get_data(as_text=True)
+    assert "evil.example" not in atom and "example.net" in atom  # links and entry ids
 
 
 def test_with_no_site_address_links_use_the_address_the_reader_used(app, make_post):

@@ -10,7 +10,15 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import BaseConverter
 
-from hlsblog import Category, Feed, GenerationCache, build_feed, content_generation, db
+from hlsblog import (
+    Category,
+    Feed,
+    GenerationCache,
+    build_feed,
+    content_generation,
+    db,
+    site_host,
+)
 
 from .atom import MIMETYPE as ATOM_TYPE
 from .atom import render_atom
@@ -168,7 +176,7 @@ def _build(scope: str, key: str, fmt: str, limit: int, full_text: bool) -> Built
         return None
     self_url = _self_url(feed, scope, fmt)
     if fmt == "atom":
-        body = render_atom(feed, self_url, GENERATOR, urlsplit(request.host_url).hostname or "")
+        body = render_atom(feed, self_url, GENERATOR, site_host())
     else:
         body = render_rss(feed, self_url, GENERATOR)
     return BuiltFeed(

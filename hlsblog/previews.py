@@ -37,8 +37,9 @@ _PAGE_BREAK = re.compile(r"<!--\s*nextpage\s*-->", re.IGNORECASE)
 class PostPreview:
     """A post as previews show it; the description and image are worked out once, if asked."""
 
-    def __init__(self, post: Post) -> None:
+    def __init__(self, post: Post, part: int = 1) -> None:
         self.post = post
+        self.part = part  # which page of a paginated post's text
         self.title = post.title or ""
         self.published: datetime | None = post.published_at
         self.modified: datetime | None = post.updated_at
@@ -51,7 +52,7 @@ class PostPreview:
     @cached_property
     def description(self) -> str:
         """Up to 200 characters of plain text anyone may read (a notice for a protected post)."""
-        return " ".join(public_excerpt(self.post).split())
+        return " ".join(public_excerpt(self.post, part=self.part).split())
 
     @cached_property
     def image(self) -> str:
@@ -66,9 +67,9 @@ class PostPreview:
         return address if urlsplit(address).scheme in ("http", "https") else ""
 
 
-def post_preview(post: Post) -> PostPreview:
+def post_preview(post: Post, part: int = 1) -> PostPreview:
     """What previews and search engines show of ``post``: title, address, description, image."""
-    return PostPreview(post)
+    return PostPreview(post, part)
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,12 @@ def page_meta(context: Any) -> PageMeta | None:
     post = context.get("post")
     site = str(get_setting("title") or "")
     if isinstance(post, Post) and kind not in LISTINGS | NOINDEX | {"admin", "share"}:
-        preview = post_preview(post)
+        part = context.get("part")
+        preview = post_preview(post, part if isinstance(part, int) else 1)
         return PageMeta(
             preview.title,
             preview.description,
-            _canonical(preview),
+            _canonical(preview, context.get("part")),
             "article",
             site,
             preview.image,
@@ -120,10 +122,9 @@ def _tagline() -> str:
     return plain_text(str(get_setting("tagline") or ""))
 
 
-def _canonical(preview: PostPreview) -> str:
-    """A post's permalink; page 2 of a paginated post is a page of its own."""
-    part = (request.view_args or {}).get("part", 1)
-    return _here() if isinstance(part, int) and part > 1 else preview.url
+def _canonical(preview: PostPreview, part: Any) -> str:
+    """A post's permalink; page 2 of a paginated post (or page) is a page of its own."""
+    return f"{preview.url}{part}/" if isinstance(part, int) and part > 1 else preview.url
 
 
 def _here() -> str:

@@ -121,3 +121,11 @@ def test_the_share_row_sends_what_the_preview_shows(client, make_post):
     sent = parse_qs(urlsplit(reddit).query)
     assert sent["title"] == head["og:title"] == ['Rock & roll "live"']
     assert sent["url"] == head["og:url"] == [HOST + post["url"]]
+
+
+def test_each_page_of_a_paginated_post_is_its_own_canonical_address(client, make_post):
+    post = make_post("Long read", body="Part one.\n\n<!--nextpage-->\n\nPart two.")
+    second = _head(client.get(post["url"] + "2/").get_data(as_text=True))
+    assert second["canonical"] == second["og:url"] == [HOST + post["url"] + "2/"]
+    first = _head(client.get(post["url"]).get_data(as_text=True))
+    assert first["canonical"] == [HOST + post["url"]]

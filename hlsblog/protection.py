@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from .caching import PRIVATE_COOKIE_PREFIX
 from .models import Post
 from .posts import permalink
-from .rendering import plain_text
+from .rendering import plain_text, stored_pages
 
 TITLE_PREFIX = "Protected: "
 FORM_TEXT = "This content is password protected. To view it please enter your password below:"
@@ -57,15 +57,20 @@ def shown_title(post: Post) -> str:
     return TITLE_PREFIX + title if post.password else title
 
 
-def public_excerpt(post: Post, length: int = 200) -> str:
+def public_excerpt(post: Post, length: int = 200, part: int = 1) -> str:
     """Plain text about the post that anyone may see (descriptions, share previews, pings).
 
     A protected post's text never leaves it this way, unlocked or not: its excerpt is
-    WordPress's notice.
+    WordPress's notice. Of a paginated post, page ``part``'s text is taken, as WordPress makes
+    an excerpt of the page it is on (its own excerpt, if it has one, stands for every page).
     """
     if post.password:
         return NO_EXCERPT
-    return plain_text(post.excerpt or post.teaser_html or post.body_html)[:length]
+    if post.excerpt:
+        return plain_text(post.excerpt)[:length]
+    pages = stored_pages(post.body_html)
+    text = pages[part - 1] if 1 < part <= len(pages) else (post.teaser_html or pages[0])
+    return plain_text(text)[:length]
 
 
 def password_matches(post: Post, given: str) -> bool:

@@ -196,3 +196,16 @@ def test_a_page_in_pages_and_a_child_page_named_by_a_number(client, make_post, a
     )
     assert year["url"] == "/about/2/"
     assert "A child page." in entry_of(client.get("/about/2/"))
+
+
+def test_a_plain_address_with_a_page_number_leads_to_that_page(client, story):
+    response = client.get(f"/?p={story['id']}&page=2")
+    assert (response.status_code, response.location) == (301, f"{story['url']}2/")
+
+
+def test_each_page_is_described_by_its_own_text(client, story):
+    second = text_of(client.get(f"{story['url']}2/"))
+    assert '<meta name="description" content="Page two goes on.">' in second
+    assert '<meta property="og:description" content="Page two goes on.">' in second
+    first = text_of(client.get(story["url"]))
+    assert '<meta name="description" content="Page one begins the story.">' in first

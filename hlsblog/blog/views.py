@@ -5,13 +5,14 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from flask import abort, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import false
 
 from ..caching import cached_page
+from ..category_tree import with_descendants
 from ..comment_input import CommentInput, CommentRefused, clean_text
 from ..comments import submit_comment
 from ..dates import to_utc
@@ -24,7 +25,6 @@ from ..permissions import can_edit
 from ..posts import part_link, permalink, post_parts, public_content, public_posts
 from ..protection import is_locked, is_protected, public_excerpt
 from . import bp
-from .category_paths import with_descendants
 from .listing import paginate
 from .search import matching, words
 from .threads import build_tree, visible_comments
@@ -43,20 +43,21 @@ def index(page: int = 1) -> Any:
     answered = wordpress_query(request.args, page)  # ?cat=5, ?m=201009, ?s=word …
     if answered is not None:
         return answered
+    part = stranger_int(request.args.get("page", "")) or 1  # ?p=9&page=2: page 2 of its text
     if page == 1 and not WORDPRESS_QUERY.isdisjoint(request.args):
         # A WordPress number (?p=, ?page_id=, ?attachment_id=) of an imported post or file
         # wins over our own row of the same number.
-        moved = new_address(request.path, request.query_string)
+        moved = new_address(request.path, _without_part(request.args))
         if moved is not None:
-            return redirect(moved, 301)
+            return redirect(moved + (f"{part}/" if part > 1 else ""), 301)
     if page == 1 and request.args.get("p", "").strip():
         number = stranger_int(request.args["p"])  # ?p=² or ?p=10**30: no such post
         post = db.session.get(Post, number) if number else None
         if post is None or not post.is_public:
             abort(404)
-        return redirect(permalink(post), 301)
+        return redirect(part_link(post, part), 301)
     if page == 1 and request.args.get("page_id", "").strip():
-        return _page_by_number(stranger_int(request.args["page_id"]) or 0)
+        return _page_by_number(stranger_int(request.args["page_id"]) or 0, part)
     query = (
         public_posts()
         .order_by(None)
@@ -71,12 +72,17 @@ def index(page: int = 1) -> Any:
     )
 
 
-def _page_by_number(number: int) -> Any:
+def _page_by_number(number: int, part: int = 1) -> Any:
     """``/?page_id=N``: a page's number, as WordPress links pages without pretty permalinks."""
     found = db.session.get(Post, number)
     if found is None or found.kind != PAGE or not found.is_public:
         abort(404)
-    return redirect(permalink(found), 301)
+    return redirect(part_link(found, part), 301)
+
+
+def _without_part(args: Any) -> str:
+    """The query without WordPress's ``page`` (a part of the post), as old addresses hold it."""
+    return urlencode([(key, value) for key, value in args.items(multi=True) if key != "page"])
 
 
 def _archive(
@@ -285,7 +291,7 @@ def render_post(
         error=error,
         reply_to=str(stranger_int(str(reply_to)) or ""),
         page_kind="single",
-        description=public_excerpt(post),
+        description=public_excerpt(post, part=part),
     )
     response = make_response(html, status)
     if is_protected(post) and not locked:

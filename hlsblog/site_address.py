@@ -97,6 +97,7 @@ class SiteAddressAdapter(MapAdapter):
 
     outside_request = False
     refusal: HTTPException | None = None
+    _site_adapter: tuple[str, MapAdapter] | None = None
 
     @classmethod
     def wrapping(cls, adapter: MapAdapter, outside_request: bool) -> SiteAddressAdapter:
@@ -137,14 +138,17 @@ class SiteAddressAdapter(MapAdapter):
             return super().build(
                 endpoint, values, method, force_external, append_unknown, url_scheme
             )
-        parts = urlsplit(site)
-        bound = self.map.bind(
-            parts.netloc,
-            parts.path or "/",
-            url_scheme=parts.scheme,
-            default_method=self.default_method,
-        )
-        return bound.build(endpoint, values, method, True, append_unknown, url_scheme)
+        return self._at(site).build(endpoint, values, method, True, append_unknown, url_scheme)
+
+    def _at(self, site: str) -> MapAdapter:
+        # A feed builds hundreds of links: bind to the address once per request.
+        if self._site_adapter is None or self._site_adapter[0] != site:
+            parts = urlsplit(site)
+            bound = self.map.bind(
+                parts.netloc, parts.path or "/", url_scheme=parts.scheme, default_method="GET"
+            )
+            self._site_adapter = (site, bound)
+        return self._site_adapter[1]
 
 
 class BlogApp(Flask):

@@ -45,3 +45,16 @@ def test_another_reader_still_sees_the_form(live_server, browser, page, make_pos
     assert SECRET not in tab.content()
     assert tab.get_by_label("Password:").count() == 1
     stranger.close()
+
+
+def test_a_post_with_letters_beyond_ascii_in_its_address_stays_unlocked(
+    live_server, page, make_post
+):
+    post = make_post("Café über alles", body=SECRET, password="owl")
+    assert "%C3%A9" in post["url"]  # the cookie's path is the address as the browser sends it
+    page.goto(live_server.url + post["url"])
+    page.get_by_label("Password:").fill("owl")
+    page.get_by_role("button", name="Enter").click()
+    assert page.locator(".entry").inner_text().strip() == SECRET
+    page.reload()
+    assert page.locator(".entry").inner_text().strip() == SECRET

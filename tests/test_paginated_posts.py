@@ -70,6 +70,7 @@ def test_each_page_has_its_own_address(client, story, number, text):
     assert current == [str(number)]
     assert f'<a class="post-page-numbers" href="{story["url"]}">1</a>' in html
     assert "Leave a comment" in text_of(response)  # the discussion is under every page
+    assert f"<title>A long story – Page {number} – " in text_of(response)
 
 
 def test_page_one_leads_to_the_post_and_past_the_end_is_not_found(client, story):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: the theme and every bundled plugin load theirs from files.
@@ -49,6 +50,19 @@ def _refuse_invalid_utf8() -> None:
         abort(400, "The form was not sent as UTF-8 text, so it could not be read.")
 
 
+def _refuse_nul() -> None:
+    # PostgreSQL refuses a NUL in any text it is sent (SQLite keeps it), so one that reached a
+    # query was a 500. Nobody types one: an address holding one is refused, a form's are
+    # dropped (what was typed around them is kept, and the comment form's own check of
+    # control characters still speaks for its other ones).
+    if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(True)):
+        abort(400, "A NUL character can't be part of an address.")
+    fields = list(request.form.items(multi=True))
+    if any("\x00" in k + v for k, v in fields):
+        clean = [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in fields]
+        request.form = ImmutableMultiDict(clean)  # type: ignore[misc]
+
+
 def init_app(app: Flask) -> None:
     """Headers on every response; ``HTTPS`` and ``PROXY_COUNT`` settings for real deployments.
 
@@ -68,3 +82,4 @@ def init_app(app: Flask) -> None:
     app.after_request(_secure_headers)
     # First of all before-request functions: the CSRF check reads the form too.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_invalid_utf8)
+    app.before_request_funcs[None].insert(1, _refuse_nul)

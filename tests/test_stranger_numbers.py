@@ -219,3 +219,25 @@ def test_a_crash_is_logged_and_the_reader_sees_a_plain_error_page(make_app):
     assert "<title>500 – " in page  # the theme's page: its database reads still work
     [logged] = kept.records
     assert logged.exc_info and "no_such_table" in str(logged.exc_info[1])
+
+
+@pytest.mark.parametrize(
+    "path", ["/category/a%00b/", "/a%00b/", "/?author_name=a%00", "/search?q=x%00", "/?%00=1"]
+)
+def test_a_nul_in_an_address_is_a_bad_request_on_every_database(client, make_post, path):
+    make_post()
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "NUL character can&#39;t be part of an address" in response.get_data(as_text=True)
+
+
+def test_a_nul_in_a_form_is_dropped_and_the_rest_kept(app, make_post):
+    post = make_post()
+    client = admin_client(app)
+    fields = {"title": "Tea\x00 notes", "body": "Green\x00 tea.", "status": "published"}
+    response = submit_form(client, f"/admin/posts/{post['id']}/", fields)
+    assert response.status_code == 302
+    page = client.get(f"/admin/posts/{post['id']}/").get_data(as_text=True)
+    assert 'value="Tea notes"' in page and "Green tea." in page
+    login = submit_form(app.test_client(), "/login", {"username": "admin\x00", "password": "x"})
+    assert login.status_code == 401

@@ -59,10 +59,16 @@ def init_app(app: Flask) -> None:
 
 
 def _moved_here() -> Any:
-    """A 301 to the new address of an old one (a WordPress permalink), if it is known."""
-    from .old_addresses import new_address
+    """A 301 to the new address of an old one (a WordPress permalink), if it is known.
+
+    Else, as WordPress guesses for an address that named a post (no archive's, no feed's), to
+    the public post whose slug ends it.
+    """
+    from .old_addresses import guessed_address, new_address
 
     target = new_address(request.path, request.query_string)
+    if target is None and request.endpoint in (None, "blog.page", "blog.post", "blog.date_archive"):
+        target = guessed_address(request.path)
     if target is None or target == request.path:
         return None
     return redirect(target, 301)

@@ -19,6 +19,7 @@ from flask import url_for
 from markupsafe import escape
 from sqlalchemy.orm import contains_eager
 
+from .category_tree import with_descendants
 from .extensions import db
 from .models import Category, Comment, Post, Tag, User, utcnow
 from .posts import permalink, public_content, public_posts
@@ -125,8 +126,12 @@ def _term_feed(model: Any, scope: str, slug: str, limit: int, full_text: bool) -
     term = db.session.scalar(db.select(model).where(model.slug == slug))
     if term is None:
         return None
-    relation = Post.categories if model is Category else Post.tags
-    query = public_posts().where(relation.any(model.id == term.id))
+    if model is Category:  # as WordPress's: its subcategories' posts too
+        query = public_posts().where(
+            Post.categories.any(Category.id.in_(with_descendants(term.id)))
+        )
+    else:
+        query = public_posts().where(Post.tags.any(Tag.id == term.id))
     link = url_for(f"blog.{scope}", slug=slug, _external=True)
     return _posts_feed(scope, query, term.name, link, limit, full_text)
 

@@ -80,3 +80,17 @@ def new_address(path: str, query: bytes | str) -> str | None:
     if kind in TARGET_KINDS:
         return target_url or None
     return permalink(post) if post is not None and post.is_public else None
+
+
+def guessed_address(path: str) -> str | None:
+    """The address of the public post or page whose slug is the path's last part, if any.
+
+    WordPress answers a 404 with a guess (``redirect_guess_404_permalink``), so links made
+    under an older permalink structure (``/hello-world/``, ``/2010/hello-world/``) still lead
+    somewhere. Only an exact slug is taken here, never a slug that merely starts the same way.
+    """
+    slug = unquote(path).rstrip("/").rsplit("/", 1)[-1]
+    if not slug:
+        return None
+    post = db.session.scalar(db.select(Post).where(Post.slug == slug[:200]))
+    return permalink(post) if post is not None and post.is_public else None

@@ -449,3 +449,32 @@ def test_a_time_zone_set_by_hand_is_kept_and_the_report_says_the_dates_differ(
     # the old link (WordPress's local date) still leads to the post, now at its UTC date
     response, chain = visit(client, "/summer-night/")
     assert chain == ["/2010/07/15/summer-night/"] and response.status_code == 200
+
+
+@pytest.mark.plugins("feeds")
+def test_a_category_feed_holds_its_subcategories_posts(client, nested):
+    response, _ = visit(client, "/category/garden/feed/")
+    assert response.status_code == 200
+    assert shows(response, "Bean poles") and "Unrelated" not in response.get_data(as_text=True)
+
+
+@pytest.mark.plugins("feeds")
+def test_a_pages_comment_feed_by_number(client, make_post):
+    page = make_post("About us", body="Who we are.", kind="page", categories="")
+    response, chain = visit(client, f"/?page_id={page['id']}&feed=rss2")
+    assert chain == [page["url"] + "feed/"]
+    assert response.status_code == 200 and "xml" in response.mimetype
+    assert client.get(f"/?page_id={page['id']}&feed=rss2&paged=2").status_code in (301, 404)
+
+
+@pytest.mark.plugins()
+def test_an_address_from_an_older_permalink_structure_finds_its_post(client, make_post):
+    post = make_post("Bean poles", published_at=datetime(2010, 9, 15, 12, 0))
+    make_post("Not yet", status="draft")
+    for old in ["/bean-poles/", "/2010/bean-poles/", "/archives/bean-poles"]:
+        response, chain = visit(client, old)
+        assert chain == [post["url"]], old
+        assert shows(response, "Bean poles"), old
+    assert client.get("/not-yet/").status_code == 404  # a draft is never guessed
+    assert client.get("/no-such-thing/").status_code == 404
+    assert client.get("/category/bean-poles/").status_code == 404  # an archive isn't a post

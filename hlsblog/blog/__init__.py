@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("blog", __name__)
 
-from . import pages, protected, views  # noqa: E402,F401  (routes register on bp)
+from . import category_paths, pages, protected, views  # noqa: E402,F401  (routes register on bp)

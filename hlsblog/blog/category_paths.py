@@ -4,7 +4,7 @@ WordPress writes a subcategory's address with its parents' slugs before its own.
 slugs are unique, so the flat ``/category/child/`` names it alone and stays the one address
 (links, feeds, the sitemap): a nested address answers 301 there, with its ``page/N/`` kept.
 The feeds plugin answers the nested ``…/feed/`` the same way. As WordPress's, a category's
-archive holds the posts of its subcategories too.
+archive holds the posts of its subcategories too (``hlsblog.category_tree``).
 """
 
 from __future__ import annotations
@@ -17,20 +17,6 @@ from ..extensions import db
 from ..models import Category
 from ..numbers import stranger_int
 from . import bp
-
-
-def with_descendants(category_id: int) -> list[int]:
-    """``category_id`` and the ids of every category below it (one query, loops cut)."""
-    children: dict[int | None, list[int]] = {}
-    for cid, parent in db.session.execute(db.select(Category.id, Category.parent_id)):
-        children.setdefault(parent, []).append(cid)
-    found, todo = [category_id], [category_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.append(child)
-                todo.append(child)
-    return found
 
 
 @bp.route("/category/<path:trail>/")

@@ -210,8 +210,10 @@ def _route(path: str) -> Place | None:
         "blog.tag": "feeds.tag",
         "blog.author": "feeds.author",
         "blog.post": "feeds.post",
+        "blog.page": "feeds.page",
     }
-    return Place(str(endpoint), dict(values), feeds.get(str(endpoint)), endpoint != "blog.post")
+    single = endpoint in ("blog.post", "blog.page")  # no page/N/ after them
+    return Place(str(endpoint), dict(values), feeds.get(str(endpoint)), not single)
 
 
 def _date(asked: dict[str, str]) -> Place | None:
@@ -258,7 +260,7 @@ def _feed_url(place: Place, feed: str) -> str | None:
         return None
     if place.endpoint == "blog.index":
         endpoint = "feeds.comments" if comments else "feeds.site"
-    elif comments and place.endpoint != "blog.post":
+    elif comments and place.endpoint not in ("blog.post", "blog.page"):
         return None
     else:
         endpoint = place.feed or ""

@@ -6,6 +6,7 @@ where it was leaves stale pages everywhere; reading never moves it, nor does a w
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,13 @@ def moves(app, what: str) -> Iterator[None]:
     before = generation(app)
     yield
     assert generation(app) != before, f"{what} left the content generation where it was"
+
+
+def stored_trackbacks(app) -> int:
+    """How many TrackBacks the blog has stored."""
+    with app.app_context():
+        query = text("SELECT count(*) FROM comment WHERE kind = 'trackback'")
+        return int(db.session.scalar(query) or 0)
 
 
 @contextmanager
@@ -156,6 +164,11 @@ def test_every_write_path_moves_the_content_generation(app):
         with moves(app, "a TrackBack received"):
             answer = requests.post(f"{server.url}{url}trackback/", data=ping, timeout=10)
             assert "<error>0</error>" in answer.text, answer.text
+            # Verified after the answer: wait until it is stored (held for moderation).
+            deadline = time.monotonic() + 15
+            while not stored_trackbacks(app):
+                assert time.monotonic() < deadline, "the TrackBack was never stored"
+                time.sleep(0.1)
 
 
 def test_reading_pages_and_feeds_never_moves_it(app, make_post, make_comment):

@@ -192,7 +192,10 @@ def test_the_plugins_page_lists_each_plugins_tables(make_app):
     moderation = page[page.index('id="plugin-moderation"') :]
     assert "Tables: moderation_subscription, moderation_mark" in moderation.split("</section>")[0]
     trackback = page[page.index('id="plugin-trackback"') :]
-    assert "Tables: linkback_outbound, linkback_webmention" in trackback.split("</section>")[0]
+    assert (
+        "Tables: linkback_outbound, linkback_webmention, linkback_trackback"
+        in trackback.split("</section>")[0]
+    )
 
 
 def test_plugin_settings_are_typed_validated_and_read_from_env(make_app, tmp_path, monkeypatch):

@@ -30,11 +30,14 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 class PingRefused(Exception):
     """A ping that is not taken: ``message`` for the sender, ``code`` a Pingback fault code."""
 
-    def __init__(self, message: str, code: int = GENERIC, gone: bool = False) -> None:
+    def __init__(
+        self, message: str, code: int = GENERIC, gone: bool = False, retry_after: float = 0
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.gone = gone  # the source no longer exists or no longer links: delete a mention
+        self.retry_after = retry_after  # seconds, for a refusal that passes (too quickly)
 
 
 @dataclass
@@ -109,8 +112,13 @@ def check_source_address(source: str, limits: Limits) -> None:
 
 
 def verify_source(source: str, target: str, limits: Limits) -> Source:
-    """Fetch ``source`` and make sure it links to ``target``."""
+    """Fetch ``source`` and make sure it links to ``target``.
+
+    The session's transaction is ended first (nothing is pending when a ping is verified), so a
+    slow source holds no connection from the pool; rows read before are reloaded when used.
+    """
     check_source_address(source, limits)
+    db.session.commit()
     try:
         response = fetch(source, limits, headers={"Accept": "text/html, text/plain;q=0.5"})
     except FetchRefused as exc:

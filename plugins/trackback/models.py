@@ -1,4 +1,4 @@
-"""What the linkback plugin stores: pings it sent, and Webmentions waiting to be verified."""
+"""What the linkback plugin stores: pings it sent, and pings received waiting to be verified."""
 
 from __future__ import annotations
 
@@ -42,6 +42,26 @@ class IncomingWebmention(db.Model):  # type: ignore[name-defined]
     ip: Mapped[str] = mapped_column(String(100), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
     # queued, accepted, updated, deleted, refused
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PendingTrackBack(db.Model):  # type: ignore[name-defined]
+    """A TrackBack answered at once and verified later, with the words its sender gave."""
+
+    __tablename__ = "linkback_trackback"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    source: Mapped[str] = mapped_column(String(2000))
+    target: Mapped[str] = mapped_column(String(2000))
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    blog_name: Mapped[str] = mapped_column(String(255), default="")
+    ip: Mapped[str] = mapped_column(String(100), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    # queued, accepted, refused
     status: Mapped[str] = mapped_column(String(20), default="queued")
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

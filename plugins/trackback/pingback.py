@@ -1,5 +1,9 @@
 """Pingback 1.0 over XML-RPC: one method, ``pingback.ping``, parsed without expanding entities.
 
+The spec has the answer say whether the source exists and links to the target (faults 16 and
+17), so the source is fetched while the sender waits: with a short deadline (5 s at most) and
+no database connection held meanwhile.
+
 The XML is read with defusedxml and any DTD is refused, so an entity bomb or an external
 entity never expands. Only ``pingback.ping`` is served: ``system.multicall`` (one request, a
 thousand pings) and every other method get "method not found".
@@ -18,7 +22,7 @@ from flask import Response
 from hlsblog import db
 
 from . import inbound
-from .routes import client, protocols, read_body, require
+from .routes import client, count_ping, protocols, read_body, require
 from .settings import limits
 
 NOT_WELL_FORMED, NO_METHOD, BAD_PARAMS = -32700, -32601, -32602
@@ -59,7 +63,7 @@ def ping(source: str, target: str) -> str:
     post = inbound.post_for(target)
     inbound.check_open(post, source)
     verified = inbound.verify_source(
-        source, target, limits(f"verifying a ping from {client()['ip']}")
+        source, target, limits(f"verifying a ping from {client()['ip']}", inline=True)
     )
     inbound.store(post, "pingback", verified, verified.title, verified.excerpt, **client())
     return f"Pingback from {source} to {target} registered."
@@ -69,6 +73,7 @@ def ping(source: str, target: str) -> str:
 def pingback() -> Response:
     """The XML-RPC endpoint named by ``X-Pingback``."""
     try:
+        count_ping()
         require("pingback")
         method, params = parse_call(read_body())
         if method != "pingback.ping":

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from hlsblog import csrf, is_enabled
+from hlsblog import csrf, is_enabled, rate_limited
 
-from .inbound import PingRefused
-from .settings import PLUGIN, receives
+from .inbound import TOO_QUICKLY, PingRefused
+from .settings import PLUGIN, rate_limit, receives
 
 MAX_BODY = 64 * 1024  # a ping is a few hundred bytes
 
@@ -35,6 +35,17 @@ def require(protocol: str) -> None:
     """Refuse a ping of a protocol the blogger turned off."""
     if not receives(protocol):
         raise PingRefused(f"This blog does not take {protocol} pings.", 49)
+
+
+def count_ping() -> None:
+    """Count this ping against its address's limit; refused as "too quickly" once over it.
+
+    Every ping counts, taken or refused: each one may cost us a fetch or a lookup.
+    """
+    wait = rate_limited("linkbacks", rate_limit())
+    if wait:
+        message = f"You are pinging too quickly: try again in {wait:.0f} s."
+        raise PingRefused(message, TOO_QUICKLY, retry_after=wait)
 
 
 def client() -> dict[str, str]:

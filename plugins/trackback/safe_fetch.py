@@ -6,11 +6,17 @@ opened, then connects to the very address it checked, so a DNS answer that chang
 check and the connection (DNS rebinding) gains nothing. Hosts on the ``allowed_hosts`` list
 (names, addresses or networks such as ``10.1.0.0/16``) pass anyway, for a private network or a
 test. Public hosts are reached on ports 80, 443 and 8080 only, the lesson of CVE-2013-0235.
+
+One deadline bounds a whole fetch, redirects included: connecting, sending, every header line
+and the body. A timeout per read would let a source that drips one header line a second hold
+the fetch (and whatever waits on it) for as long as it likes.
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
@@ -18,11 +24,18 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 PUBLIC_PORTS = frozenset({80, 443, 8080})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# IPv6 ways of reaching an IPv4 address (RFC 6052, RFC 4291): judged by the address inside.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+# Local-use NAT64 (RFC 8215) leads into somebody's own network, wherever the IPv4 sits.
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+NOT_PUBLIC = "not a public address"
 
 
 class FetchError(Exception):
@@ -37,7 +50,7 @@ class FetchRefused(FetchError):
 class Limits:
     """How far one fetch may go."""
 
-    timeout: float = 10.0
+    timeout: float = 10.0  # seconds for the whole fetch, redirects included
     max_bytes: int = 1_000_000
     max_redirects: int = 3
     allowed_hosts: tuple[str, ...] = ()
@@ -67,10 +80,26 @@ class Response:
             return self.body.decode("utf-8", errors="replace")
 
 
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address is only a way to reach (6to4, NAT64, …), if any."""
+    if address.ipv4_mapped or address.sixtofour:
+        return address.ipv4_mapped or address.sixtofour
+    if address in NAT64 or address in IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: IPAddress) -> bool:
     """Whether an address is on the public internet (not ours, not anybody's private one)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return is_public(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:  # the connection goes to the IPv4 address itself
+            return is_public(address.ipv4_mapped)
+        # Teredo's client address is obfuscated and its relays are anyone's: never fetched.
+        if address.teredo or address in LOCAL_NAT64:
+            return False
+        inner = embedded_ipv4(address)
+        if inner is not None and not is_public(inner):
+            return False
     return address.is_global and not (
         address.is_multicast or address.is_reserved or address.is_unspecified
     )
@@ -112,7 +141,8 @@ def resolve(host: str, port: int, limits: Limits) -> IPAddress:
         if _allowed(host, address, limits.allowed_hosts):
             continue
         if not is_public(address):
-            raise FetchRefused(f"{host} is a non-public address ({address}); not fetched")
+            # Not the address, nor which name has it: a stranger would map our network.
+            raise FetchRefused(NOT_PUBLIC)
         if port not in PUBLIC_PORTS:
             raise FetchRefused(f"port {port} is not a web port; not fetched")
     return addresses[0]
@@ -131,6 +161,39 @@ def check_url(url: str, limits: Limits) -> tuple[str, str, int, IPAddress]:
         raise FetchRefused("addresses with a user name or password are not fetched")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return parts.scheme, parts.hostname, port, resolve(parts.hostname, port, limits)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket's bytes, each read allowed only what is left of the fetch's time."""
+
+    def __init__(self, sock: socket.socket, deadline: float, holder: io.IOBase) -> None:
+        super().__init__()
+        self._sock, self._deadline = sock, deadline
+        # The socket's own file keeps it open after the connection lets go of it (as
+        # http.client does once a response says "Connection: close"); closed with us.
+        self._holder = holder
+
+    def close(self) -> None:
+        self._holder.close()
+        super().close()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("deadline passed")
+        self._sock.settimeout(left)
+        return self._sock.recv_into(buffer)
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """A response whose status line, headers and body all come before the deadline."""
+
+    def __init__(self, sock: socket.socket, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, self.fp))
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -162,33 +225,47 @@ def _path_of(url: str) -> str:
 
 
 def _read_capped(answer: http.client.HTTPResponse, url: str, limits: Limits) -> bytes:
-    # The socket timeout bounds each read; the deadline bounds a server that drips bytes.
-    deadline = time.monotonic() + limits.timeout
     chunks: list[bytes] = []
     size = 0
     while chunk := answer.read1(65536):
         size += len(chunk)
         if size > limits.max_bytes:
             raise FetchError(f"{url[:100]} is larger than {limits.max_bytes:,} bytes")
-        if time.monotonic() > deadline:
-            raise FetchError(f"{url[:100]} took longer than {limits.timeout:g} s")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
+def _too_slow(url: str, limits: Limits) -> FetchError:
+    return FetchError(f"{url[:100]} took longer than {limits.timeout:g} s")
+
+
 def _once(
-    method: str, url: str, body: bytes | None, headers: dict[str, str], limits: Limits
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    limits: Limits,
+    deadline: float,
 ) -> Response:
     scheme, host, port, address = check_url(url, limits)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _too_slow(url, limits)
     kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    conn = kind(host, port, str(address), limits.timeout)
+    conn = kind(host, port, str(address), left)
+    conn.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[assignment]
+    answer = None
     try:
         conn.request(method, _path_of(url), body=body, headers=headers)
         answer = conn.getresponse()
         return Response(url, answer.status, answer.msg, _read_capped(answer, url, limits))
+    except TimeoutError as exc:
+        raise _too_slow(url, limits) from exc
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchError(f"{url[:100]}: {exc or type(exc).__name__}") from exc
     finally:
+        if answer is not None:
+            answer.close()
         conn.close()
 
 
@@ -202,9 +279,10 @@ def fetch(
 ) -> Response:
     """Request ``url`` within ``limits``, following a few redirects, each one checked again."""
     headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "identity", **(headers or {})}
+    deadline = time.monotonic() + limits.timeout
     history: list[str] = []
     for _ in range(limits.max_redirects + 1):
-        response = _once(method, url, data, headers, limits)
+        response = _once(method, url, data, headers, limits, deadline)
         location = response.headers.get("Location")
         if response.status not in REDIRECTS or not location:
             response.history = history

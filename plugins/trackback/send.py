@@ -167,7 +167,14 @@ def _turn(link: _Link, endpoint: Endpoint) -> float:
     return turn
 
 
+def _release_connection() -> None:
+    # Ends the session's transaction (saving the row's attempt count) before a fetch, so a
+    # slow site holds no connection from the pool while this thread waits on it.
+    db.session.commit()
+
+
 def _discover(link: _Link) -> Endpoint | None:
+    _release_connection()
     endpoint = discover(link.target, limits("sending pings"))
     link.row.protocol = endpoint.protocol if endpoint else ""
     link.row.endpoint = endpoint.url[:2000] if endpoint else ""
@@ -216,6 +223,7 @@ def _record(row: OutboundPing, status: str, message: str) -> None:
 
 
 def _post(endpoint: Endpoint, body: bytes, content_type: str) -> Response:
+    _release_connection()
     try:
         response = fetch(
             endpoint.url,

@@ -35,17 +35,35 @@ SETTINGS = [
         help="Host names, addresses or networks (10.1.0.0/16), comma-separated. Loopback, "
         "private and link-local addresses are refused unless listed here.",
     ),
-    PluginSetting("fetch_timeout", "int", 10, label="Fetch timeout (seconds)"),
+    PluginSetting(
+        "fetch_timeout",
+        "int",
+        10,
+        label="Fetch timeout (seconds)",
+        help="For the whole fetch of a source: connecting, headers and page (1-60). A Pingback, "
+        "checked while its sender waits, gets at most 5 s of it.",
+    ),
     PluginSetting("fetch_max_kb", "int", 1000, label="Largest page fetched (KB)"),
 ]
 settings = settings_for(PLUGIN)
 RETRY_DELAYS = (10, 60, 600)  # seconds; app config LINKBACK_RETRY_DELAYS overrides
+# A fetch made while the sender waits (Pingback) holds a web worker: it gets less time.
+INLINE_TIMEOUT = 5.0  # seconds; app config LINKBACK_INLINE_TIMEOUT overrides
+# Pings from one address, all three protocols together; app config LINKBACK_RATE_LIMIT.
+RATE_LIMIT = "20 per minute"
 
 
-def limits(purpose: str) -> Limits:
-    """Fetching limits from the settings; ``purpose`` goes into the User-Agent."""
+def limits(purpose: str, inline: bool = False) -> Limits:
+    """Fetching limits from the settings; ``purpose`` goes into the User-Agent.
+
+    ``inline``: for a fetch inside the request of the ping, with a shorter deadline.
+    """
+    timeout = float(max(1, min(60, settings.fetch_timeout)))
+    if inline:
+        inline_timeout = current_app.config.get("LINKBACK_INLINE_TIMEOUT", INLINE_TIMEOUT)
+        timeout = min(timeout, float(inline_timeout))
     return Limits(
-        timeout=float(max(1, min(60, settings.fetch_timeout))),
+        timeout=timeout,
         max_bytes=max(1, min(10_000, settings.fetch_max_kb)) * 1024,
         allowed_hosts=tuple(settings.allowed_hosts or ()),
         user_agent=f"hlsblog-linkback/{VERSION} ({purpose})",
@@ -55,6 +73,11 @@ def limits(purpose: str) -> Limits:
 def retry_delays() -> tuple[float, ...]:
     """How long to wait before each retry of a ping that failed for a passing reason."""
     return tuple(current_app.config.get("LINKBACK_RETRY_DELAYS", RETRY_DELAYS))
+
+
+def rate_limit() -> str:
+    """How many pings one address may send (all protocols together)."""
+    return str(current_app.config.get("LINKBACK_RATE_LIMIT", RATE_LIMIT))
 
 
 def receives(protocol: str) -> bool:

@@ -1,4 +1,10 @@
-"""TrackBack, per the Movable Type specification (1.2): a form POST to the post's /trackback/."""
+"""TrackBack, per the Movable Type specification (1.2): a form POST to the post's /trackback/.
+
+The specification asks for no fetch at all. We verify that the source links to the post, but
+after answering: what can be checked at once (the post, pings open, the source's address, a
+ping already taken) is answered with ``<error>1</error>``; the rest is queued for the verifiers
+and answered ``<error>0</error>``, and the ping shows once its source is found to link here.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,13 @@ from xml.sax.saxutils import escape
 
 from flask import Response, request
 
-from hlsblog import db, permalink
+from hlsblog import Post, db, permalink
 
 from . import inbound
-from .routes import client, protocols, read_body, require
+from .models import PendingTrackBack
+from .routes import client, count_ping, protocols, read_body, require
 from .settings import limits
+from .verifier import Busy, verification_slot
 
 
 def form_fields(body: bytes, content_charset: str | None) -> dict[str, str]:
@@ -50,30 +58,83 @@ def answer(error: str | None = None) -> Response:
 def trackback(year: int, month: str, day: str, slug: str) -> Response:
     """Take a TrackBack ping for a post."""
     try:
+        count_ping()
         require("trackback")
         take(slug, form_fields(read_body(), request.mimetype_params.get("charset")))
     except inbound.PingRefused as refusal:
         db.session.rollback()
         return answer(refusal.message)
+    except Busy as busy:
+        db.session.rollback()
+        return answer(str(busy))
     return answer()
 
 
 def take(slug: str, fields: dict[str, str]) -> None:
-    """Verify and store one TrackBack; ``PingRefused`` when it can't be taken."""
+    """Check one TrackBack and queue its verification; ``PingRefused`` when it can't be taken."""
     post = inbound.post_by_slug(slug)
-    source = fields.get("url", "").strip()
+    source = fields.get("url", "").strip()[:2000]
     if not source:
         raise inbound.PingRefused("No url given: a TrackBack ping needs the url field.")
     inbound.check_open(post, source)
-    target = permalink(post, external=True)
+    inbound.check_source_address(source, limits("checking a TrackBack"))
+    if _still_queued(post.id, source):
+        return  # sent again before we got to it: one check is enough
+    who = client()
+    with verification_slot() as verify_later:
+        ping = PendingTrackBack(
+            source=source,
+            target=permalink(post, external=True)[:2000],
+            post_id=post.id,
+            title=html_text(fields, "title")[:300],
+            excerpt=html_text(fields, "excerpt")[:1000],
+            blog_name=html_text(fields, "blog_name")[:255],
+            ip=who["ip"][:100],
+            user_agent=who["ua"][:255],
+        )
+        db.session.add(ping)
+        db.session.commit()
+        verify_later(process, ping.id)
+
+
+def _still_queued(post_id: int, source: str) -> bool:
+    found = db.session.scalar(
+        db.select(PendingTrackBack.id).where(
+            PendingTrackBack.post_id == post_id,
+            PendingTrackBack.source == source,
+            PendingTrackBack.status == "queued",
+        )
+    )
+    return found is not None
+
+
+def process(ping_id: str) -> None:
+    """Verify a queued TrackBack and store it when its source links here (a verifier's job)."""
+    ping = db.session.get(PendingTrackBack, ping_id)
+    post = db.session.get(Post, ping.post_id) if ping else None
+    if ping is None or post is None:
+        return
+    try:
+        _verify_and_store(ping, post)
+        status, message = "accepted", "The TrackBack was verified and stored."
+    except inbound.PingRefused as refusal:
+        db.session.rollback()
+        status, message = "refused", refusal.message
+    ping = db.session.get_one(PendingTrackBack, ping_id)
+    ping.status, ping.message = status, message[:2000]
+    db.session.commit()
+
+
+def _verify_and_store(ping: PendingTrackBack, post: Post) -> None:
+    inbound.check_open(post, ping.source)  # taken meanwhile, or pings closed since
     verified = inbound.verify_source(
-        source, target, limits(f"verifying a ping from {client()['ip']}")
+        ping.source, ping.target, limits(f"verifying a ping from {ping.ip}")
     )
     # The sender's own words win over what we read on its page.
-    excerpt = html_text(fields, "excerpt")[:1000] or verified.excerpt
-    verified.title = html_text(fields, "title")[:300] or verified.title
-    author = html_text(fields, "blog_name") or verified.title
-    inbound.store(post, "trackback", verified, author, excerpt, **client())
+    verified.title = ping.title or verified.title
+    author = ping.blog_name or verified.title
+    who = {"ip": ping.ip, "ua": ping.user_agent}
+    inbound.store(post, "trackback", verified, author, ping.excerpt or verified.excerpt, **who)
 
 
 def html_text(fields: dict[str, str], name: str) -> str:

@@ -1,14 +1,17 @@
 """Webmention, per the W3C Recommendation: 202 Accepted at once, the source verified later.
 
 What can be checked without fetching anything (both addresses, the target post, pings open,
-the source's address) is checked in the request and refused with 400. The fetch happens in a
-background thread; its outcome is at the status address the 202 names. A new mention from a
-source already stored updates it; one whose source is gone (404, 410) or no longer links
+the source's address) is checked in the request and refused with 400. The fetch happens in one
+of a few verifier threads (``verifier``); its outcome is at the status address the 202 names. A
+mention sent again while the first is still queued gets that one's status address, not a
+second fetch; when the queue is full the answer is 503 with ``Retry-After``. A new mention from
+a source already stored updates it; one whose source is gone (404, 410) or no longer links
 deletes it.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
@@ -20,22 +23,25 @@ from hlsblog import (
     db,
     delete_comment,
     render_comment,
-    run_later,
 )
 
 from . import inbound
 from .models import IncomingWebmention
 from .pages import page_key
-from .routes import client, protocols, require
+from .routes import client, count_ping, protocols, require
 from .settings import limits
+from .verifier import Busy, verification_slot
 
 
-def _text(message: str, status: int) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+def _text(message: str, status: int, retry_after: float = 0) -> Response:
+    response = Response(message + "\n", status=status, mimetype="text/plain")
+    if retry_after:
+        response.headers["Retry-After"] = str(math.ceil(retry_after))
+    return response
 
 
-def accept(source: str, target: str) -> IncomingWebmention:
-    """Check what can be checked now and queue the rest; ``PingRefused`` when invalid."""
+def check(source: str, target: str) -> Post:
+    """The target post, once what can be checked without fetching is; ``PingRefused`` if not."""
     require("webmention")
     if not source or not target:
         raise inbound.PingRefused("Both source and target are required.")
@@ -44,16 +50,41 @@ def accept(source: str, target: str) -> IncomingWebmention:
     post = inbound.post_for(target)
     inbound.check_open(post, source, allow_existing=True)
     inbound.check_source_address(source, limits("checking a Webmention"))
-    who = client()
-    task = IncomingWebmention(
-        source=source[:2000],
-        target=target[:2000],
-        post_id=post.id,
-        ip=who["ip"][:100],
-        user_agent=who["ua"][:255],
+    return post
+
+
+def still_queued(source: str, target: str) -> IncomingWebmention | None:
+    """The same mention, accepted and not verified yet."""
+    return db.session.scalar(
+        db.select(IncomingWebmention).where(
+            IncomingWebmention.source == source[:2000],
+            IncomingWebmention.target == target[:2000],
+            IncomingWebmention.status == "queued",
+        )
     )
-    db.session.add(task)
-    db.session.commit()
+
+
+def accept(source: str, target: str) -> IncomingWebmention:
+    """Check what can be checked now and queue the rest (or find it queued already).
+
+    ``PingRefused`` when invalid, ``Busy`` when the verifiers' queue is full.
+    """
+    post = check(source, target)
+    task = still_queued(source, target)
+    if task is not None:
+        return task
+    with verification_slot() as verify_later:
+        who = client()
+        task = IncomingWebmention(
+            source=source[:2000],
+            target=target[:2000],
+            post_id=post.id,
+            ip=who["ip"][:100],
+            user_agent=who["ua"][:255],
+        )
+        db.session.add(task)
+        db.session.commit()
+        verify_later(process, task.id)
     return task
 
 
@@ -65,11 +96,15 @@ def webmention() -> Any:
     source = request.form.get("source", "").strip()
     target = request.form.get("target", "").strip()
     try:
+        count_ping()
         task = accept(source, target)
     except inbound.PingRefused as refusal:
         db.session.rollback()
-        return _text(refusal.message, 400)
-    run_later(process, task.id)
+        code = 429 if refusal.code == inbound.TOO_QUICKLY else 400
+        return _text(refusal.message, code, refusal.retry_after)
+    except Busy as busy:
+        db.session.rollback()
+        return _text(str(busy), 503, busy.retry_after)
     status = url_for("linkbacks.webmention_status", task_id=task.id, _external=True)
     return _text(f"Accepted: the source will be checked shortly. Status: {status}", 202)
 
@@ -82,7 +117,7 @@ def webmention_status(task_id: str) -> Any:
 
 
 def process(task_id: str) -> None:
-    """Verify a queued Webmention and add, update or delete its linkback (background)."""
+    """Verify a queued Webmention and add, update or delete its linkback (a verifier's job)."""
     task = db.session.get(IncomingWebmention, task_id)
     post = db.session.get(Post, task.post_id) if task else None
     if task is None or post is None:

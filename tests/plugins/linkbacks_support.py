@@ -100,6 +100,18 @@ def add_admin(server: LiveServer) -> None:
         db.session.commit()
 
 
+def trackback_outcomes(server: LiveServer) -> list[tuple[str, str]]:
+    """(status, message) of each TrackBack received, once none is waiting to be verified."""
+
+    def settled() -> list[tuple[str, str]] | None:
+        with server.app.app_context():
+            query = text("SELECT status, message FROM linkback_trackback ORDER BY created_at")
+            rows = [(status, message) for status, message in db.session.execute(query)]
+        return rows if rows and all(status != "queued" for status, _ in rows) else None
+
+    return wait_for(settled) or []
+
+
 def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
     """Poll ``check`` until it returns something true (background work takes a moment)."""
     deadline = time.monotonic() + timeout

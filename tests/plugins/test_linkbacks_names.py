@@ -10,7 +10,7 @@ import html
 import xmlrpc.client
 
 import requests
-from linkbacks_support import linkbacks, publish
+from linkbacks_support import linkbacks, publish, wait_for
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
@@ -26,6 +26,7 @@ def test_a_wordpress_trackback_shows_its_blog_name_and_excerpt_decoded(blogs):
     }
     answer = requests.post(url + "trackback/", data=fields, headers={"Content-Type": FORM})
     assert "<error>0</error>" in answer.text, answer.text
+    assert wait_for(lambda: linkbacks(blogs.here, post_id))  # verified after the answer
     page = html.unescape(requests.get(url, timeout=5).text)
     assert "Tom & Jerry’s Tea Room" in page and "It’s a unit of telly …" in page
     assert [author for _, author, *_ in linkbacks(blogs.here, post_id)] == [
@@ -38,6 +39,7 @@ def test_a_trackback_name_holding_the_text_amp_is_decoded_once(blogs):
     _, source = publish(blogs.there, "Frying", f"See [this]({url}).")
     fields = {"url": source, "blog_name": "Fish &amp;amp; Chips", "excerpt": "R&D at work"}
     requests.post(url + "trackback/", data=fields, headers={"Content-Type": FORM})
+    assert wait_for(lambda: linkbacks(blogs.here, post_id))
     assert [author for _, author, *_ in linkbacks(blogs.here, post_id)] == ["Fish &amp; Chips"]
     assert "R&D at work" in html.unescape(requests.get(url, timeout=5).text)
 

@@ -21,6 +21,7 @@ from linkbacks_support import (
     linkbacks,
     publish,
     settled,
+    trackback_outcomes,
     wait_for,
 )
 from werkzeug.wrappers import Request, Response
@@ -65,10 +66,16 @@ def test_a_second_ping_to_one_post_at_once_is_refused_in_words_for_a_blog(blogs,
     post_id, url = publish(blogs.here, "Tea", "All about tea.")
     sources = [publish(blogs.there, title, f"On [tea]({url}).")[1] for title in ("Brew", "Steep")]
     answers = [ping(blogs.here, protocol, source, url) for source in sources]
+    if protocol == "trackback":  # answered before it is verified: the refusal comes after
+        assert answers == ["taken", "taken"]
+        # Two verifiers at once: either source may be stored first; the other is refused.
+        outcomes = dict(trackback_outcomes(blogs.here))
+        answers = [outcomes["accepted"] and "taken", outcomes["refused"]]
     assert answers[0] == "taken"
     assert "too quickly" in answers[1] and "seconds" in answers[1]
     assert "form" not in answers[1]  # no blog has a form to keep its text in
-    assert [source for *_, source in linkbacks(blogs.here, post_id)] == sources[:1]
+    stored = [source for *_, source in linkbacks(blogs.here, post_id)]
+    assert stored == sources[:1] or (protocol == "trackback" and len(stored) == 1)
 
 
 def ping(blog: LiveServer, protocol: str, source: str, target: str) -> str:

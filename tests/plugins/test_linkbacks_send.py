@@ -83,7 +83,7 @@ def test_every_links_outcome_is_shown_in_the_admin(blogs):
     admin = blogger.session.get(blogs.there.url + "/admin/", timeout=5).text
     assert 'href="/admin/linkbacks/">Linkbacks</a>' in admin
     private = settled(blogger, links["private"])
-    assert "<strong>failed</strong>" in private and "non-public address" in private
+    assert "<strong>failed</strong>" in private and "not a public address" in private
     assert "<strong>failed</strong>" in settled(blogger, links["missing"])
     assert "HTTP 404" in blogger.linkbacks_row(links["missing"])
     down = settled(blogger, links["down"])
@@ -143,5 +143,8 @@ def test_a_trackbacks_excerpt_reads_on_the_other_blog_as_on_ours(blogs, body, sh
     blogger = Blogger(blogs.there.url)
     blogger.write("On markup", f"{body}, says [this post]({target}).")
     assert "<strong>sent</strong>" in settled(blogger, target)
-    page = html.unescape(requests.get(target, timeout=5).text)
-    assert f"{shown}, says this post." in page
+
+    def page() -> str:
+        return html.unescape(requests.get(target, timeout=5).text)
+
+    assert wait_for(lambda: f"{shown}, says this post." in page()), page()

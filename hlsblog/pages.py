@@ -196,6 +196,19 @@ def place_page(page: Post, parent: str, order: str) -> str | None:
     return None
 
 
+def hidden_slug(slug: str, parent_id: int | None) -> bool:
+    """Whether another address of the blog would hide a page with this slug and parent.
+
+    A top page can't be ``feed``, ``category``, ``page`` … (the first part of another rule's
+    address) nor a number (a year's archive); under a parent, ``feed`` is its comments feed.
+    """
+    if parent_id is not None:
+        return slug == "feed"
+    if slug.isdecimal():
+        return True
+    return slug in {rule.rule.split("/")[1] for rule in current_app.url_map.iter_rules()}
+
+
 def find_page(path: str) -> Post | None:
     """The page whose slug ends ``path`` (whatever the rest says: the caller checks it)."""
     slug = path.strip("/").rsplit("/", 1)[-1]

@@ -207,6 +207,24 @@ def test_the_admin_builds_a_tree_of_pages_and_trashes_one(app, make_post):
     assert "Plot 14." in text(reader, "/about/") and "Maggie." in text(reader, "/about/team/")
 
 
+def test_a_page_never_takes_an_address_the_blog_uses(app, make_post):
+    admin = admin_client(app)
+    about = page(make_post, "About us", slug="about")
+    for slug, parent in [("feed", ""), ("category", ""), ("2024", ""), ("feed", about["id"])]:
+        data = {"title": "Mine", "slug": slug, "parent_id": parent, "status": "published"}
+        refused = submit_form(admin, "/admin/pages/new", data)
+        assert refused.status_code == 400, slug
+        html = refused.get_data(as_text=True)
+        assert f"The blog uses the address of “{slug}” for something else" in html
+    made = submit_form(
+        admin, "/admin/pages/new", {"title": "Feed", "slug": "feed", "parent_id": ""}
+    )
+    assert made.status_code == 400  # the title makes the same slug: refused too
+    ok = {"title": "Feeding", "slug": "", "parent_id": str(about["id"]), "status": "published"}
+    assert submit_form(admin, "/admin/pages/new", ok).status_code == 302
+    assert "Feeding" in text(app.test_client(), "/about/feeding/")
+
+
 def test_an_author_edits_their_own_pages_only(app, client, auth, make_user, make_post):
     theirs = page(make_post, "Someone else's")  # by "writer"
     make_user("ann", "author")
@@ -267,6 +285,16 @@ def test_wordpress_pages_come_in_as_pages_at_their_old_addresses(make_app):
     assert "skipped 9 pages: already imported, unchanged" in again.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(OldAddress.id))) == before
+
+
+def test_an_imported_page_slugged_as_another_address_gets_a_slug_of_its_own(make_app, tmp_path):
+    app = make_app(plugins=["feeds"])
+    renamed = tmp_path / "feed-page.xml"
+    renamed.write_text(PAGES_EXPORT.read_text().replace("[contact]]>", "[feed]]>"))
+    run_import(app, renamed)
+    client = app.test_client()
+    assert "Write to the shed." in text(client, "/feed-page/")
+    assert client.get("/feed/").mimetype == "application/rss+xml"  # the site's feed stays
 
 
 def test_an_export_gives_pages_back_to_wordpress_as_pages(make_app, tmp_path):

@@ -11,9 +11,9 @@ from ..audit import record
 from ..dates import local, to_utc
 from ..extensions import db
 from ..models import Post
-from ..pages import PAGE, parent_choices, place_page
+from ..pages import PAGE, hidden_slug, parent_choices, place_page
 from ..permissions import editable_only
-from ..posts import parse_local_datetime, permalink, render_post, save_post
+from ..posts import parse_local_datetime, permalink, render_post, save_post, slugify
 from ..settings import get_setting
 from ..trash import TRASH, delete_post, empty_trash, restore_post, trash_days, trash_post
 from . import bp, may_edit
@@ -96,6 +96,9 @@ def _apply_form(post: Post, form: Any) -> str | None:
         error = place_page(post, form.get("parent_id", ""), form.get("menu_order", ""))
         if error:
             return error
+        slug = slugify(post.slug or post.title)
+        if hidden_slug(slug, post.parent_id):
+            return f"The blog uses the address of “{slug}” for something else: choose another slug."
     try:
         when = parse_local_datetime(form.get("published_at", ""))
     except ValueError:

@@ -15,6 +15,7 @@ from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
 from ..old_addresses import key_of_url, remember
+from ..pages import hidden_slug
 from ..posts import render_post, slugify, unique_slug
 from .autop import wordpress_html
 from .context import ImportContext
@@ -176,6 +177,8 @@ class ItemImporter:
         """Copy the item's fields onto the post."""
         post.title = item.title.strip()[:500]
         wanted = slugify(unquote(item.slug) or item.title)
+        if kind == "pages" and hidden_slug(wanted, item.parent):
+            wanted += "-page"  # another address of the blog would hide it (``/feed/``)
         if post.slug != wanted:
             post.slug = unique_slug(Post, wanted, post.id)
         post.body_source, post.source_format = post_source(item)

@@ -145,6 +145,8 @@ def test_a_large_blog_is_split_into_files_each_with_its_newest_change(make_app, 
     assert client.get("/sitemap-posts-4.xml").status_code == 404
     assert client.get("/sitemap-posts-0.xml").status_code == 404
     assert client.get("/sitemap-nothing-1.xml").status_code == 404
+    assert client.get("/sitemap-posts-99999999999999999999999.xml").status_code == 404
+    assert client.get("/wp-sitemap-posts-post-99999999999999999999.xml").status_code == 404
 
 
 def test_a_crawler_asking_again_gets_304_until_the_blog_changes(client, make_post):

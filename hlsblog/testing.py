@@ -89,33 +89,50 @@ def make_app(tmp_path: Path, backend: str) -> Iterator[Callable[..., Flask]]:
     apps: list[Flask] = []
 
     def factory(plugins: list[str] | None = None, **config: Any) -> Flask:
-        if backend == "postgresql":
-            url = postgres_url()
-            if not apps:
-                _reset_postgres(url)
-        else:
-            url = "sqlite:///" + str(tmp_path / "blog.sqlite3")
-        settings = {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "PLUGIN_RECHECK_SECONDS": 0,
-            "SCHEDULE_CHECK_SECONDS": 0,
-            "PLUGINS": None if plugins is None else ",".join(plugins),
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            **config,
-        }
-        app = create_app(settings)
-        with app.app_context():
-            init_db()
+        app = build_app(backend, tmp_path, plugins, fresh=not apps, **config)
         apps.append(app)
         return app
 
     yield factory
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(app)
+
+
+def build_app(
+    backend: str, folder: Path, plugins: list[str] | None = None, fresh: bool = True, **config: Any
+) -> Flask:
+    """A test app on ``backend``'s database (in ``folder`` for SQLite), schema made.
+
+    For fixtures of a wider scope than ``make_app`` (one app for a whole module); ``fresh``
+    empties the PostgreSQL test database first. Pair it with ``close_app``.
+    """
+    if backend == "postgresql":
+        url = postgres_url()
+        if fresh:
+            _reset_postgres(url)
+    else:
+        url = "sqlite:///" + str(folder / "blog.sqlite3")
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "PLUGIN_RECHECK_SECONDS": 0,
+        "SCHEDULE_CHECK_SECONDS": 0,
+        "PLUGINS": None if plugins is None else ",".join(plugins),
+        "INSTANCE_PATH": str(folder / "instance"),
+        **config,
+    }
+    app = create_app(settings)
+    with app.app_context():
+        init_db()
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Hand back a test app's database connections."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def pytest_configure(config: pytest.Config) -> None:

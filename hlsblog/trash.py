@@ -38,8 +38,16 @@ def restore_post(post: Post) -> None:
 
 def delete_post(post: Post) -> None:
     """Delete a post for good; the database deletes its comments with it."""
-    db.session.delete(post)
+    _forget(post)
     db.session.commit()
+
+
+def _forget(post: Post) -> None:
+    # As WordPress does, a deleted page's children move up to its parent, keeping their place.
+    children = db.select(Post).where(Post.parent_id == post.id)
+    for child in db.session.scalars(children):
+        child.parent_id = post.parent_id
+    db.session.delete(post)
 
 
 def trash_days() -> int:
@@ -62,7 +70,7 @@ def empty_trash(days: int | None = None) -> list[str]:
     ).all()
     titles = [post.title or f"post {post.id}" for post in expired]
     for post in expired:
-        db.session.delete(post)
+        _forget(post)
     if expired:
         db.session.commit()
     return titles

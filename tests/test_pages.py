@@ -225,6 +225,19 @@ def test_a_page_never_takes_an_address_the_blog_uses(app, make_post):
     assert "Feeding" in text(app.test_client(), "/about/feeding/")
 
 
+def test_a_deleted_page_leaves_its_children_to_its_parent(app, make_post):
+    admin = admin_client(app)
+    about = page(make_post, "About us", slug="about")
+    team = page(make_post, "Team", parent_id=about["id"])
+    page(make_post, "Bert", parent_id=team["id"])
+    submit_form(admin, "/admin/pages/", {}, action=f"/admin/posts/{team['id']}/trash")
+    submit_form(admin, "/admin/pages/?status=trash", {}, action=f"/admin/posts/{team['id']}/delete")
+    reader = app.test_client()
+    assert "Bert" in text(reader, "/about/bert/")
+    moved = reader.get("/about/team/bert/")  # its old address finds it by its slug
+    assert (moved.status_code, moved.location) == (301, "/about/bert/")
+
+
 def test_an_author_edits_their_own_pages_only(app, client, auth, make_user, make_post):
     theirs = page(make_post, "Someone else's")  # by "writer"
     make_user("ann", "author")

@@ -102,6 +102,15 @@ def test_search_query_answers_the_search(client, blog):
 
 
 @pytest.mark.plugins()
+def test_wordpress_pretty_search_address_answers_the_search(client, blog):
+    response, chain = visit(client, "/search/runner+beans/")
+    assert chain == ["/search?q=runner+beans"]
+    assert shows(response, "Harvest report") and "Shed roof" not in response.get_data(as_text=True)
+    assert visit(client, "/search/beans/page/2/")[1] == ["/search?q=beans&page=2"]
+    assert client.get("/search/beans/page/0/").status_code == 404
+
+
+@pytest.mark.plugins()
 def test_paged_queries_keep_their_page(app, client, make_post, blog):
     with app.app_context():
         set_setting("posts_per_page", 1)

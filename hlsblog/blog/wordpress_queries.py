@@ -7,7 +7,8 @@ content for search engines. Parameters WordPress doesn't read (``utm_source``, `
 the front page as it is, as WordPress does.
 
 An imported blog's numbers (``?cat=``, ``?author=``) were remembered as old addresses at import;
-they win over our own rows of the same number, as ``?p=`` does.
+they win over our own rows of the same number, as ``?p=`` does. WordPress's pretty search
+address, ``/search/word/``, answers 301 to ours too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..numbers import stranger_int
 from ..old_addresses import new_address
 from ..plugins import current_host
 from ..posts import permalink, public_posts, slugify
+from . import bp
 
 # The query variables read here; ``p``, ``page_id`` and ``attachment_id`` alone are the index
 # view's own (a post or page by number).
@@ -90,6 +92,21 @@ def _target(asked: dict[str, str], numbered: list[str], args: Mapping[str, str],
             return None
         values["page"] = paged
     return url_for(place.endpoint, **values)
+
+
+@bp.route("/search/<path:terms>/")
+def pretty_search(terms: str) -> Any:
+    """WordPress's pretty search address, ``/search/word/`` (``…/page/2/``): 301 to ours."""
+    parts = terms.split("/")
+    values: dict[str, Any] = {}
+    if len(parts) > 2 and parts[-2] == "page":
+        number = stranger_int(parts[-1])
+        if number is None:
+            abort(404)
+        parts = parts[:-2]
+        values = {"page": number} if number > 1 else {}
+    words = "/".join(parts).replace("+", " ")  # WordPress writes a space as "+" there
+    return redirect(url_for("blog.search", q=words[:200], **values), 301)
 
 
 def _paged(value: str) -> int:

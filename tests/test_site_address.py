@@ -183,3 +183,14 @@ def test_settings_refuse_a_site_address_that_is_not_one_and_keep_what_was_typed(
     page = refused.get_data(as_text=True)
     assert "site address" in page.lower()
     assert f'value="{typed}"' in page
+
+
+def test_search_engines_and_share_previews_are_given_the_site_address(make_app):
+    app = make_app(plugins=[], SITE_URL="https://blog.example.org")
+    reader = app.test_client()
+    robots = reader.get("/robots.txt", base_url=EVIL).get_data(as_text=True)
+    assert "Sitemap: https://blog.example.org/sitemap.xml" in robots
+    sitemap = reader.get("/sitemap.xml", base_url=EVIL).get_data(as_text=True)
+    front = reader.get("/", base_url=EVIL).get_data(as_text=True)
+    assert '<link rel="canonical" href="https://blog.example.org/">' in front
+    assert "evil.example" not in robots + sitemap + front

@@ -25,6 +25,8 @@ from flask import Flask, Request, current_app, g, has_request_context, request
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import MapAdapter
 
+from .settings import get_setting
+
 SETTING = "site_url"
 
 
@@ -61,8 +63,6 @@ def _configured() -> str:
     from_config = current_app.config.get("SITE_URL")
     if from_config:
         return normalize_site_url(str(from_config))
-    from .settings import get_setting  # settings imports the models; this module stays light
-
     try:
         return normalize_site_url(str(get_setting(SETTING) or ""))
     except ValueError:  # stored before a stricter check: the request's host serves meanwhile

@@ -298,6 +298,7 @@ def blog_shape(dump: dict[str, Any]) -> dict[str, Any]:
             "date": post["post_date"],
             "date_gmt": post["post_date_gmt"],
             "parts": post["pages"],
+            "text": post["text"],
             "comments": post["comment_count"],
             "categories": sorted(post["categories"]),
             "tags": sorted(post["tags"]),

@@ -10,7 +10,10 @@ foreach ($posts as &$post) {
     $post['permalink'] = get_permalink($post['ID']);
     $post['categories'] = wp_get_post_categories($post['ID'], ['fields' => 'slugs']);
     $post['tags'] = wp_get_post_tags($post['ID'], ['fields' => 'slugs']);
-    $post['pages'] = substr_count(get_post_field('post_content', $post['ID']), '<!--nextpage-->') + 1;
+    $content = get_post_field('post_content', $post['ID']);
+    $post['pages'] = substr_count($content, '<!--nextpage-->') + 1;
+    // The words, whatever the markup: WordPress's own paragraphs or the HTML hlsblog writes.
+    $post['text'] = trim(preg_replace('/\s+/', ' ', html_entity_decode(wp_strip_all_tags($content))));
 }
 $terms = [];
 foreach (get_terms(['taxonomy' => ['category', 'post_tag'], 'hide_empty' => false]) as $term) {

@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -111,8 +112,29 @@ def run_migrations_online():
         conf_args.setdefault("include_object", include_object)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
+        with _sqlite_foreign_keys_off(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """Let SQLite's batch mode rebuild a table that others point at, without losing their rows.
+
+    A rebuild copies the table and drops the old one; with foreign keys on, that DROP deletes
+    (ON DELETE CASCADE: every comment of every post) or fails (a user who wrote posts). SQLite's
+    own recipe for altering a table turns them off around it, which only works outside a
+    transaction, so here, before the migrations' transaction begins.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():

@@ -70,7 +70,8 @@ def downgrade():
         op.batch_alter_table("post", schema=None) as batch_op,
     ):
         batch_op.drop_index("ix_post_page_tree")
-        batch_op.drop_constraint("fk_post_parent_id_post", type_="foreignkey")
+        # Dropping parent_id drops its foreign key with it (named or not: a blog made by
+        # create_all has it unnamed).
         batch_op.drop_column("password")
         batch_op.drop_column("menu_order")
         batch_op.drop_column("parent_id")

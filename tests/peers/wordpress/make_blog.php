@@ -71,4 +71,19 @@ post(['post_title' => 'Members only', 'post_name' => 'members-only', 'post_passw
 post(['post_title' => 'A guest writes', 'post_name' => 'a-guest-writes', 'post_author' => $guest,
       'post_date' => '2024-03-20 18:00:00', 'post_category' => [$abroad],
       'post_content' => 'Greetings from a guest author.']);
+// What a reader must not see, or only with a password; and a page in two parts.
+post(['post_type' => 'page', 'post_title' => 'Staff room', 'post_name' => 'staff-room',
+      'post_parent' => $about, 'post_password' => 'staff only', 'menu_order' => 4,
+      'post_date' => '2024-01-03 09:00:00', 'post_content' => 'The staff secret: the kettle is in the cupboard.']);
+post(['post_type' => 'page', 'post_title' => 'Handbook', 'post_name' => 'handbook', 'menu_order' => 5,
+      'post_date' => '2024-01-03 10:00:00',
+      'post_content' => "Chapter one: the rules.\n<!--nextpage-->\nChapter two: the exceptions."]);
+post(['post_title' => 'Private notes', 'post_name' => 'private-notes', 'post_status' => 'private',
+      'post_date' => '2024-03-25 10:00:00', 'post_category' => [$news],
+      'post_content' => 'Nobody but the admin reads this.']);
+post(['post_title' => 'Half written', 'post_name' => 'half-written', 'post_status' => 'draft',
+      'post_date' => '2024-03-26 10:00:00', 'post_content' => 'A draft.']);
+post(['post_title' => 'Coming soon', 'post_name' => 'coming-soon', 'post_status' => 'future',
+      'post_date' => '2030-01-01 10:00:00', 'post_category' => [$news],
+      'post_content' => 'Scheduled for later.']);
 peer_json(['made' => true]);

@@ -93,6 +93,7 @@ def test_every_state_changing_request_without_a_token_is_refused(
     app, client, make_user, auth, make_post
 ):
     post = make_post()
+    page = make_post(title="About", kind="page", comments_open=True)
     make_user()
     auth.login()
     exempt = {bp.name for bp in csrf._exempt_blueprints}
@@ -101,8 +102,9 @@ def test_every_state_changing_request_without_a_token_is_refused(
     for rule, url in _post_routes(app):
         if rule.endpoint.split(".")[0] in exempt:
             continue
-        if rule.endpoint == "blog.post":
-            url = post["url"]  # a refused comment re-renders its post, so give it a real one
+        if rule.endpoint in ("blog.post", "blog.page"):
+            # A refused comment re-renders its post or page, so give it a real one.
+            url = (page if rule.endpoint == "blog.page" else post)["url"]
         response = client.post(url, data={"title": "x", "comment": "x"})
         assert response.status_code == 400, (rule.rule, response.status_code)
         checked += 1

@@ -1,8 +1,9 @@
 """A real WordPress on the other side of a move (Debian's package, tests/peers/wordpress_peer.py).
 
 The blog of ``tests/fixtures/wxr/wordpress-peer.xml`` (a real WordPress 6.1 export: pages, a
-nested page, a password post, a post in three parts, nested categories, empty tags, a post at
-23:30 in New York) is imported into that WordPress and into hlsblog. Every address WordPress
+nested page, a password post and page, a post in three parts and a page in two, nested
+categories, empty tags, a post at 23:30 in New York, comments, and private, draft and scheduled
+posts) is imported into that WordPress and into hlsblog. Every address WordPress
 gave it is then asked of both: hlsblog must answer as WordPress did (200, or 301s ending in 200
 on the same content). Then hlsblog's export goes back into a fresh WordPress and must give the
 same blog. Skipped, with the reason, where no WordPress is set up (README: "Testing against

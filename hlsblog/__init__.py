@@ -63,7 +63,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from . import backup, caching, cli, errors, ratelimit, security, templating
+    from . import backup, caching, cli, errors, media, ratelimit, security, templating
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
@@ -80,6 +80,7 @@ def _register_core(app: Flask) -> None:
     ratelimit.init_app(app)
     cli.init_app(app)
     backup.init_app(app)
+    media.init_app(app)
     app.before_request(_per_request)
 
 

@@ -37,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ACCOUNT": "50 per hour",
     # Wrong passwords for protected posts allowed per client IP before a pause.
     "POSTPASS_LIMIT_PER_IP": "30 per 15 minutes",
+    # Uploads (hlsblog/media/): the largest file taken, and where files are kept: "folder"
+    # (MEDIA_FOLDER, default instance/uploads) or "s3" (MEDIA_S3_BUCKET, MEDIA_S3_ENDPOINT,
+    # MEDIA_S3_REGION, MEDIA_S3_PUBLIC_URL; keys from HLSBLOG_MEDIA_S3_ACCESS_KEY and
+    # HLSBLOG_MEDIA_S3_SECRET_KEY, or boto3's own AWS_* variables — never in the repo).
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    "MEDIA_STORAGE": "folder",
 }
 
 

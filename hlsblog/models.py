@@ -216,6 +216,40 @@ class OldAddress(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Media(db.Model):  # type: ignore[name-defined]
+    """An uploaded image or file (hlsblog/media/), stored once with its image sizes.
+
+    ``filename`` is the storage name of the original (``2026/11/photo.jpg``); ``sizes`` maps
+    each size made at upload (``thumbnail``, ``medium``, ``large``) to
+    ``{"file", "width", "height"}``. ``wp_id`` and ``original_url`` come from a WordPress import.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="file")  # image | file
+    filename: Mapped[str] = mapped_column(String(500), unique=True)
+    original_name: Mapped[str] = mapped_column(String(500), default="")
+    mime: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(default=0)
+    width: Mapped[int | None] = mapped_column(default=None)
+    height: Mapped[int | None] = mapped_column(default=None)
+    alt: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(500), default="")
+    sizes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    uploader: Mapped[User | None] = relationship()
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", ondelete="SET NULL"), index=True
+    )
+    wp_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    original_url: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "image"
+
+
 class Setting(db.Model):  # type: ignore[name-defined]
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)

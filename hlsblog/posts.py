@@ -12,6 +12,7 @@ from sqlalchemy import Select
 
 from .dates import local
 from .extensions import db
+from .media.responsive import responsive_images
 from .models import Category, Post, Tag, utcnow
 from .pages import PAGE, page_path
 from .plugins import current_host
@@ -61,10 +62,12 @@ def render_post(post: Post) -> None:
     pages = [convert(page) for page in split_pages(full)]
     # The plugins' filters see the whole text once, as for any post.
     html = host.filter("filter_post_html", "html", PAGE_BREAK.join(pages), post=post)
-    post.body_html = PAGE_BREAK.join(clean_post_html(page) for page in stored_pages(html))
+    body = PAGE_BREAK.join(clean_post_html(page) for page in stored_pages(html))
+    post.body_html = responsive_images(body)  # our uploads' srcset, width and height
     if teaser is not None and has_page_break(teaser):
         teaser = None  # the mark is on a later page: the first page is shown whole
-    post.teaser_html = clean_post_html(convert(teaser)) if teaser is not None else ""
+    teaser_html = clean_post_html(convert(teaser)) if teaser is not None else ""
+    post.teaser_html = responsive_images(teaser_html)
     post.render_version = POLICY_VERSION
 
 

@@ -46,7 +46,7 @@ _STRUCTURE: dict[str, list[str]] = {"p": [], "br": []}
 POST_ATTRIBUTES: dict[str, list[str]] = {
     **COMMENT_ATTRIBUTES,
     "a": ["href", "title", "rel", "id", "class"],
-    "img": ["src", "alt", "title", "width", "height", "loading"],
+    "img": ["src", "alt", "title", "width", "height", "loading", "srcset", "sizes"],
     "p": [],
     "br": [],
     "hr": [],

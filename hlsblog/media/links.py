@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from urllib.parse import quote
+
+from flask import current_app, has_request_context, url_for
 from markupsafe import Markup, escape
 
 from ..models import Media
@@ -14,6 +16,10 @@ def file_url(name: str, *, external: bool = False) -> str:
     public = current_storage().url(name)
     if public is not None:
         return public
+    if not external and not has_request_context():
+        # An import or a command saving a post: a relative address needs no known host.
+        root = str(current_app.config.get("APPLICATION_ROOT") or "/").rstrip("/")
+        return f"{root}/uploads/{quote(name)}"
     return url_for("media.serve", name=name, _external=external)
 
 

@@ -13,13 +13,13 @@ import re
 from contextlib import suppress
 from urllib.parse import unquote, urlsplit
 
-from flask import has_app_context, url_for
+from flask import has_app_context
 from markupsafe import escape
 
 from ..extensions import db
 from ..models import Media
 from ..site_address import site_url
-from .links import sizes_attribute, srcset
+from .links import file_url, sizes_attribute, srcset
 from .storage import current_storage
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -53,7 +53,7 @@ def _attributes(tag: str) -> dict[str, str]:
 
 
 def _prefixes() -> list[str]:
-    local = url_for("media.serve", name="x")[:-1]
+    local = file_url("x")[:-1] if not current_storage().url("x") else "/uploads/"
     prefixes = [local]
     with suppress(RuntimeError):  # no address known outside a request: relative links match
         prefixes.append(site_url() + local)

@@ -1,7 +1,8 @@
 """``flask --app app backup FILE`` and ``restore FILE``: consistent while the blog serves.
 
 SQLite is copied with its online backup API (a consistent snapshot, readers and writers keep
-going); PostgreSQL with ``pg_dump``/``pg_restore`` in their custom format.
+going); PostgreSQL with ``pg_dump``/``pg_restore`` in their custom format. The uploads folder goes
+into ``FILE.uploads.tar`` beside it (hlsblog/media/archive.py).
 
 A backup holds password hashes, mails and addresses: its file is made readable by its owner
 only (0600), and the database password reaches ``pg_dump`` through a 0600 password file, never
@@ -14,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404  (pg_dump/pg_restore, with argument lists only)
+import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import URL
 
 from .extensions import db
+from .media.archive import backup_uploads, restore_uploads, uploads_archive
 
 
 def _libpq_url(url: URL) -> str:
@@ -100,12 +103,17 @@ def restore_database(source: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(file: Path) -> None:
-    """Copy the whole blog (posts, comments, users, settings) into FILE."""
+    """Copy the whole blog (posts, comments, users, settings) into FILE; uploads beside it."""
     try:
         backup_database(file)
-    except (OSError, sqlite3.Error, subprocess.CalledProcessError) as exc:
+        uploads = backup_uploads(uploads_archive(file))
+    except (OSError, sqlite3.Error, subprocess.CalledProcessError, tarfile.TarError) as exc:
         raise click.ClickException(f"Backup failed: {exc}") from exc
     click.echo(f"Backed up {db.engine.url.render_as_string(hide_password=True)} to {file}.")
+    if uploads is None:
+        click.echo("Uploads are kept in a bucket: back it up with the bucket's own tools.")
+    else:
+        click.echo(f"Backed up {uploads} uploaded files to {uploads_archive(file)}.")
 
 
 @click.command("restore")
@@ -113,12 +121,15 @@ def backup_command(file: Path) -> None:
 @click.confirmation_option(prompt="This replaces everything in the blog's database. Go on?")
 @with_appcontext
 def restore_command(file: Path) -> None:
-    """Replace the blog's database with a backup made by ``backup``."""
+    """Replace the blog's database with a backup made by ``backup``, and bring its uploads back."""
     try:
         restore_database(file)
-    except (sqlite3.Error, subprocess.CalledProcessError) as exc:
+        uploads = restore_uploads(uploads_archive(file))
+    except (OSError, sqlite3.Error, subprocess.CalledProcessError, tarfile.TarError) as exc:
         raise click.ClickException(f"Restore failed: {exc}") from exc
     click.echo(f"Restored {file}.")
+    if uploads is not None:
+        click.echo(f"Restored {uploads} uploaded files from {uploads_archive(file)}.")
 
 
 def init_app(app: Flask) -> None:

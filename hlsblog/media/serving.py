@@ -20,9 +20,7 @@ from .storage import FolderStorage, current_storage, safe_key
 bp = Blueprint("media", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
-UPLOAD_CSP = (
-    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-)
+UPLOAD_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
 
 
 @bp.route("/uploads/<path:name>")

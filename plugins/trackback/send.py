@@ -40,7 +40,7 @@ ALREADY_REGISTERED = 48
 # WordPress answers a ping within its 15-second flood window with fault 429; 49 is
 # Pingback's "access denied", which other servers (this one too) give for a flood.
 TOO_QUICKLY_FAULTS = ("429", "49")
-_TOO_QUICKLY = re.compile(r"too quickly|flood|\b429\b", re.IGNORECASE)
+_TOO_QUICKLY = re.compile(r"too quickly|flood|try again later|\b429\b", re.IGNORECASE)
 
 
 class PingFailed(Exception):

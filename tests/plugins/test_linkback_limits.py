@@ -14,7 +14,7 @@ import xmlrpc.client
 
 import pytest
 import requests
-from linkbacks_support import configure, linkbacks, publish, wait_for
+from linkbacks_support import Blogger, add_admin, configure, linkbacks, publish, wait_for
 from slow_source import SlowSource
 
 from hlsblog import db
@@ -157,3 +157,21 @@ def test_one_address_sending_too_many_pings_gets_each_protocols_refusal(blog):
     answer = webmention(blog, elsewhere, closed)
     assert answer.status_code == 429 and int(answer.headers["Retry-After"]) > 0
     assert linkbacks(blog, closed_id) == []
+
+
+def test_a_trackback_refused_after_its_answer_is_shown_to_the_blogger(blog):
+    with SlowSource("http://elsewhere.example/") as unrelated:  # its page links elsewhere
+        unrelated.release()
+        answer = trackback(blog, unrelated.url + "/held", blog_name="Spammy")
+        assert "<error>0</error>" in answer
+        add_admin(blog)
+        blogger = Blogger(blog.url)
+
+        def row() -> str:
+            page = blogger.session.get(blog.url + "/admin/linkbacks/", timeout=5).text
+            table = page.split('id="linkbacks-trackbacks"')[1].split("</table>")[0]
+            return table if "<strong>refused</strong>" in table else ""
+
+        refused = wait_for(row)
+    assert "Spammy" in refused and "does not link to the target" in refused
+    assert linkbacks(blog, blog.post_id) == []

@@ -17,7 +17,8 @@ from media_samples import location_of, phone_photo
 
 from hlsblog.extensions import db
 from hlsblog.media import UploadRefused, current_storage, delete_media, media_url, store_upload
-from hlsblog.models import Media
+from hlsblog.models import Media, Post, User
+from hlsblog.posts import save_post
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed (pip install -e .[test])")
 pytestmark = pytest.mark.plugins()
@@ -133,8 +134,15 @@ def test_pages_link_the_buckets_public_address_when_there_is_one(make_app, s3_se
     app = s3_app(make_app, s3_server, MEDIA_S3_PUBLIC_URL=f"{s3_server}/{BUCKET}/")
     with app.app_context():
         media = store_upload(io.BytesIO(phone_photo(orientation=1)), "public.jpg")
-        url = media_url(media, "large")
+        url, large = media_url(media, "large"), media.sizes["large"]["file"]
+        author = User(username="writer", role="author")
+        db.session.add(author)
+        db.session.flush()
+        post = Post(title="Public", body_source=f"![sea]({url})", author_id=author.id)
+        save_post(post)
+        body = post.body_html
         current_storage().client.close()
-    assert url == f"{s3_server}/{BUCKET}/{media.sizes['large']['file']}"
+    assert f"{s3_server}/{BUCKET}/" in body and 'srcset="' in body and "1024w" in body
+    assert url == f"{s3_server}/{BUCKET}/{large}"
     response = requests.get(url, timeout=30)
     assert response.status_code == 200 and location_of(response.content) == {}

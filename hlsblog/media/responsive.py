@@ -31,13 +31,14 @@ def responsive_images(html: str) -> str:
     """``html`` (sanitized) with our uploads' images sized, and images after the first lazy."""
     if "<img" not in html or not has_app_context():
         return html
+    prefixes = _prefixes()
     tags = [_attributes(match.group(0)) for match in _IMG.finditer(html)]
-    found = _uploads({_storage_name(attrs.get("src", "")) for attrs in tags} - {None})
+    found = _uploads({_storage_name(attrs.get("src", ""), prefixes) for attrs in tags})
     position = iter(range(len(tags)))
 
     def rewrite(match: re.Match[str]) -> str:
         attrs = _attributes(match.group(0))
-        name = _storage_name(attrs.get("src", ""))
+        name = _storage_name(attrs.get("src", ""), prefixes)
         if name in found:
             _add_sizes(attrs, *found[name])
         if next(position) > 0:
@@ -53,19 +54,20 @@ def _attributes(tag: str) -> dict[str, str]:
 
 
 def _prefixes() -> list[str]:
-    local = file_url("x")[:-1] if not current_storage().url("x") else "/uploads/"
+    """How addresses of our uploads begin: ours at /uploads/, absolute, or the bucket's."""
+    public = current_storage().url("x")
+    local = "/uploads/" if public else file_url("x")[:-1]
     prefixes = [local]
     with suppress(RuntimeError):  # no address known outside a request: relative links match
         prefixes.append(site_url() + local)
-    public = current_storage().url("x")
     if public:
         prefixes.append(public[:-1])
     return prefixes
 
 
-def _storage_name(src: str) -> str | None:
+def _storage_name(src: str, prefixes: list[str]) -> str | None:
     src = src.replace("&amp;", "&")
-    for prefix in _prefixes():
+    for prefix in prefixes:
         if src.startswith(prefix):
             name = unquote(urlsplit(src[len(prefix) :]).path)
             return name or None

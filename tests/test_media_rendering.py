@@ -10,7 +10,7 @@ from media_samples import phone_photo
 
 from hlsblog.extensions import db
 from hlsblog.media import media_url, store_upload
-from hlsblog.models import Post
+from hlsblog.models import Media, Post
 
 pytestmark = pytest.mark.plugins()
 
@@ -88,3 +88,16 @@ def test_imported_html_at_the_blogs_own_address_keeps_its_width_and_height(make_
     assert (img["width"], img["height"]) == ("250", "125")
     assert img["srcset"].startswith("/uploads/") and "300w" in img["srcset"]
     assert img["sizes"] == "(max-width: 250px) 100vw, 250px"
+
+
+def test_image_html_gives_the_editor_a_ready_img(app, photo):
+    from hlsblog.media import image_html
+
+    with app.app_context(), app.test_request_context():
+        media = db.session.get(Media, photo["id"])
+        media.alt = 'The "lake" <at> dusk'
+        (img,) = images(str(image_html(media, "medium")))
+    assert img["src"] == photo["medium"] and (img["width"], img["height"]) == ("300", "200")
+    assert img["alt"] == "The &#34;lake&#34; &lt;at&gt; dusk"
+    assert img["srcset"].endswith(f"{photo['url']} 3000w")
+    assert img["sizes"] == "(max-width: 300px) 100vw, 300px"

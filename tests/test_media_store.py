@@ -218,3 +218,22 @@ def test_a_location_in_xmp_is_dropped_too(app):
     store(app, out.getvalue(), "xmp.jpg")
     for path in stored_files(uploads(app)):
         assert b"GPSLatitude" not in path.read_bytes()
+
+
+def test_bloggers_uploading_one_name_at_once_each_keep_their_own_file(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pictures = [png_image((400 + n, 300)) for n in range(6)]
+
+    def upload(data: bytes) -> tuple[str, int]:
+        with app.app_context():
+            media = store_upload(io.BytesIO(data), "same.png")
+            return media.filename, media.width
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        stored = list(pool.map(upload, pictures))
+    assert len({name for name, _ in stored}) == 6
+    for name, width in stored:  # each name holds the picture that was sent under it
+        with Image.open(uploads(app) / name) as image:
+            assert image.width == width
+    assert len(stored_files(uploads(app))) == 6 * 3  # original, thumbnail, medium

@@ -237,3 +237,24 @@ def test_bloggers_uploading_one_name_at_once_each_keep_their_own_file(app):
         with Image.open(uploads(app) / name) as image:
             assert image.width == width
     assert len(stored_files(uploads(app))) == 6 * 3  # original, thumbnail, medium
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 1024)  # a few rows: the rest would unpack from nothing
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+@pytest.mark.parametrize("side", [9000, 40000])  # over our cap; over Pillow's own
+def test_a_picture_of_too_many_pixels_is_refused_before_it_is_unpacked(app, side):
+    refused = refusal(app, _png_claiming(side, side), "bomb.png")
+    assert refused.status == 413 and "too many pixels" in refused.message
+    assert stored_files(uploads(app)) == []

@@ -258,3 +258,11 @@ def test_a_picture_of_too_many_pixels_is_refused_before_it_is_unpacked(app, side
     refused = refusal(app, _png_claiming(side, side), "bomb.png")
     assert refused.status == 413 and "too many pixels" in refused.message
     assert stored_files(uploads(app)) == []
+
+
+def test_a_16_bit_grey_png_keeps_its_greys_in_its_sizes(app):
+    out = io.BytesIO()
+    Image.new("I;16", (800, 600), 32768).save(out, "PNG")  # half-way grey
+    media = store(app, out.getvalue(), "scan.png")
+    with Image.open(uploads(app) / media.sizes["medium"]["file"]) as medium:
+        assert medium.convert("L").getpixel((10, 10)) == 128

@@ -128,7 +128,7 @@ def _sizes(image: Image.Image, fmt: str) -> dict[str, Rendition]:
     for name, (width, height, crop) in SIZES.items():
         if image.width <= width and image.height <= height:
             continue  # never enlarged: the original serves
-        source = image if image.mode in _RESIZABLE else image.convert("RGBA")
+        source = _resizable(image)
         if crop:
             resized = ImageOps.fit(source, (width, height), Image.Resampling.LANCZOS)
         else:
@@ -143,7 +143,10 @@ def _sizes(image: Image.Image, fmt: str) -> dict[str, Rendition]:
     return made
 
 
-def read_dimensions(data: bytes) -> tuple[int, int]:
-    """Width and height of an encoded image."""
-    with Image.open(io.BytesIO(data)) as image:
-        return image.size
+def _resizable(image: Image.Image) -> Image.Image:
+    if image.mode in _RESIZABLE:
+        return image
+    if image.mode.startswith("I") or image.mode == "F":
+        # 16-bit and float greys: scaled to 8 bits (converting straight would clip to white).
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    return image.convert("RGBA")

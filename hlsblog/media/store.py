@@ -56,7 +56,7 @@ def store_upload(
             uploader_id=user.id if user else None,
             post_id=post.id if post else None,
             wp_id=wp_id,
-            original_url=original_url[:2000],
+            original_url=original_url.replace("\x00", "")[:2000],
             created_at=created_at or utcnow(),
             alt="",
             caption="",

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select
 
-from .models import Post
+from .models import Media, Post
 
 Query = TypeVar("Query", bound=Select[Any])
 
@@ -23,3 +23,13 @@ def can_edit(user: Any, post: Post) -> bool:
 def editable_only(query: Query, user: Any) -> Query:
     """``query`` (which reads ``Post``) narrowed to the posts a logged-in ``user`` may edit."""
     return query if user.is_admin else query.where(Post.author_id == user.id)
+
+
+def can_manage_media(user: Any, media: Media) -> bool:
+    """Whether ``user`` may edit or delete an upload: an admin any, an author their own."""
+    return bool(user.is_authenticated) and (user.is_admin or media.uploader_id == user.id)
+
+
+def own_media_only(query: Query, user: Any) -> Query:
+    """``query`` (which reads ``Media``) narrowed to the uploads a logged-in ``user`` manages."""
+    return query if user.is_admin else query.where(Media.uploader_id == user.id)

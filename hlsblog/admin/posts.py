@@ -17,6 +17,7 @@ from ..posts import parse_local_datetime, permalink, render_post, save_post, slu
 from ..settings import get_setting
 from ..trash import TRASH, delete_post, empty_trash, restore_post, trash_days, trash_post
 from . import bp, may_edit
+from .media_items import attach_uploads
 
 
 @bp.route("/posts/")
@@ -123,6 +124,7 @@ def edit_form(post: Post, is_new: bool) -> Any:
                 categories=None if is_page else request.form.get("categories", ""),
                 tags=None if is_page else request.form.get("tags", ""),
             )
+            attach_uploads(post, request.form.getlist("media_ids"))  # what a new post's editor sent
             record(f"{post.kind} saved ({post.display_status})", post.title, f"id {post.id}")
             noun = "Page" if is_page else "Post"
             flash(f"{noun} {'published' if post.is_public else 'saved'}.", "info")

@@ -1,0 +1,75 @@
+"""In Chromium: a blogger uploads photos from the editor, inserts one, and readers see it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from hlsblog.extensions import db
+from hlsblog.media import Media
+from hlsblog.testing import log_in_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.plugins()]
+GPS = 0x8825  # the EXIF block that holds where a photo was taken
+
+
+def photo(color: str) -> bytes:
+    """A phone's photo: 1600×1200 JPEG that says where it was taken."""
+    exif = Image.Exif()
+    exif[GPS] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 40.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), color).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_a_blogger_uploads_three_photos_to_a_new_post_inserts_one_and_publishes(
+    app, live_server, page, make_user
+):
+    make_user()
+    log_in_browser(page, live_server.url, "/admin/posts/new")
+    page.get_by_label("Title").fill("The bean harvest")
+    text = page.get_by_label("Text (Markdown")
+    text.fill("A good year for beans.")
+
+    photos = [
+        {"name": name, "mimeType": "image/jpeg", "buffer": photo(color)}
+        for name, color in [("row-1.jpg", "green"), ("row-2.jpg", "olive"), ("row-3.jpg", "brown")]
+    ]
+    page.locator("#media-files").set_input_files(photos)
+    results = page.locator("#media-panel .upload-results li")
+    results.filter(has_text="row-3.jpg").filter(has_text="Uploaded.").wait_for()
+    assert [line.split(" ")[0] for line in results.all_inner_texts()] == [
+        "row-1.jpg",
+        "row-2.jpg",
+        "row-3.jpg",
+    ]
+    assert all(line.endswith("Uploaded.") for line in results.all_inner_texts())
+
+    text.press("Control+End")
+    page.get_by_role("button", name="Insert “row-2.jpg” into post").click()
+    body = text.input_value()
+    assert body.startswith("A good year for beans.\n\n![](/uploads/")
+    assert body.rstrip().endswith(")") and body.count("![") == 1
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Post published.").is_visible()
+
+    page.get_by_role("link", name="View").click()
+    picture = page.locator(".entry img")
+    assert picture.count() == 1
+    assert picture.get_attribute("srcset")
+    assert picture.get_attribute("width") and picture.get_attribute("height")
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    with app.app_context():
+        attached = db.session.scalars(db.select(Media).order_by(Media.id)).all()
+        assert [m.original_name for m in attached] == ["row-1.jpg", "row-2.jpg", "row-3.jpg"]
+        assert len({m.post_id for m in attached}) == 1 and attached[0].post_id is not None
+    kept = [p for p in Path(app.instance_path, "uploads").rglob("*") if p.is_file()]
+    assert len(kept) >= 3
+    for path in kept:
+        with Image.open(path) as image:
+            assert image.getexif().get_ifd(GPS) == {}, path

@@ -1,8 +1,8 @@
 """Pingback 1.0 over XML-RPC: one method, ``pingback.ping``, parsed without expanding entities.
 
 The spec has the answer say whether the source exists and links to the target (faults 16 and
-17), so the source is fetched while the sender waits: with a short deadline (5 s at most) and
-no database connection held meanwhile.
+17), so the source is fetched while the sender waits: with a short deadline (5 s at most), no
+database connection held meanwhile, and one such fetch at a time on the machine (``inline``).
 
 The XML is read with defusedxml and any DTD is refused, so an entity bomb or an external
 entity never expands. Only ``pingback.ping`` is served: ``system.multicall`` (one request, a
@@ -22,6 +22,7 @@ from flask import Response
 from hlsblog import db
 
 from . import inbound
+from .inline import inline_fetch_slot
 from .routes import client, count_ping, protocols, read_body, require
 from .settings import limits
 
@@ -62,9 +63,10 @@ def ping(source: str, target: str) -> str:
     """Verify and store one pingback; a message for the sender."""
     post = inbound.post_for(target)
     inbound.check_open(post, source)
-    verified = inbound.verify_source(
-        source, target, limits(f"verifying a ping from {client()['ip']}", inline=True)
-    )
+    fetching = limits(f"verifying a ping from {client()['ip']}", inline=True)
+    inbound.check_source_address(source, fetching)  # a refusal needs no place to wait in
+    with inline_fetch_slot():
+        verified = inbound.verify_source(source, target, fetching)
     inbound.store(post, "pingback", verified, verified.title, verified.excerpt, **client())
     return f"Pingback from {source} to {target} registered."
 

@@ -175,3 +175,15 @@ def test_a_trackback_refused_after_its_answer_is_shown_to_the_blogger(blog):
         refused = wait_for(row)
     assert "Spammy" in refused and "does not link to the target" in refused
     assert linkbacks(blog, blog.post_id) == []
+
+
+def test_a_second_pingback_while_one_is_checked_is_told_to_try_again_later(blog, source):
+    first = threading.Thread(target=pingback, args=(blog, source.url + "/held-1", blog.post_url))
+    first.start()
+    assert source.wait_open(1)
+    fault = pingback(blog, source.url + "/held-2", blog.post_url)
+    assert fault.faultCode == 429 and "try again later" in fault.faultString
+    assert source.paths == ["/held-1"]  # answered without a fetch, while the first waits
+    source.release()
+    first.join(timeout=15)
+    assert len(linkbacks(blog, blog.post_id)) == 1

@@ -210,6 +210,9 @@ def test_uploads_from_the_editor_belong_to_the_post(app, make_user):
     editor = client.get("/admin/posts/new").get_data(as_text=True)
     assert 'id="media-panel"' in editor and "editor-media.js" in editor
     early = upload(client, ("early.jpg", picture()), json=True).get_json()["uploaded"][0]
+    empty = submit_form(client, "/admin/posts/new", {"title": "", "media_ids": early["id"]})
+    assert empty.status_code == 400  # the form comes back to be fixed, the upload still in it
+    assert f'name="media_ids" value="{early["id"]}"' in empty.get_data(as_text=True)
     saved = submit_form(
         client, "/admin/posts/new", {"title": "Beans", "body": "Tall.", "media_ids": early["id"]}
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
@@ -73,3 +74,34 @@ def test_a_blogger_uploads_three_photos_to_a_new_post_inserts_one_and_publishes(
     for path in kept:
         with Image.open(path) as image:
             assert image.getexif().get_ifd(GPS) == {}, path
+
+
+DROP = """([files]) => {
+  const dropped = new DataTransfer();
+  for (const [name, base64] of files) {
+    const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    dropped.items.add(new File([bytes], name));
+  }
+  return dropped;
+}"""
+
+
+def test_files_dropped_on_the_library_each_get_their_verdict(live_server, page, make_user):
+    make_user()
+    log_in_browser(page, live_server.url, "/admin/media/")
+    dropped = [
+        ("beans.jpg", base64.b64encode(photo("green")).decode()),
+        ("notes.png", base64.b64encode(b"a shopping list, not a picture").decode()),
+    ]
+    files = page.evaluate_handle(DROP, [dropped])
+    page.dispatch_event("#media-upload-form", "drop", {"dataTransfer": files})
+    verdicts = page.locator(".upload-results li")
+    verdicts.filter(has_text="notes.png").filter(has_text="Not uploaded").wait_for()
+    assert verdicts.filter(has_text="beans.jpg").inner_text().endswith("Uploaded.")
+    refused = page.get_by_role("alert").filter(has_text="notes.png").inner_text()
+    assert "Not uploaded:" in refused and len(refused) > len("notes.png Not uploaded: ") + 10
+
+    page.get_by_role("link", name="Show the new uploads in the library").click()
+    library = page.get_by_role("table")
+    assert library.get_by_role("link", name="beans.jpg", exact=True).is_visible()
+    assert "notes.png" not in library.inner_text()

@@ -13,7 +13,7 @@ from werkzeug.test import encode_multipart
 
 from hlsblog.extensions import db
 from hlsblog.media import Media
-from hlsblog.testing import PASSWORD, admin_client, csrf_token, submit_form
+from hlsblog.testing import PASSWORD, admin_client, counting_queries, csrf_token, submit_form
 
 CAP = 300_000  # bytes a file may have in these tests
 
@@ -238,3 +238,19 @@ def test_a_photo_larger_than_any_form_is_taken_but_only_from_a_blogger(make_app)
     assert answer.status_code == 413
     assert "upload fewer or smaller files" in answer.get_data(as_text=True)
     assert [name for name, *_ in stored(app)] == ["big.pdf"]
+
+
+def test_the_library_reads_the_same_few_queries_however_many_uploaders(app, make_user):
+    admin = admin_client(app)
+    upload(admin, ("first.jpg", picture()))
+
+    def queries() -> int:
+        with counting_queries(app) as found:
+            assert admin.get("/admin/media/").status_code == 200
+        return len(found)
+
+    few = queries()
+    for name in ("ann", "bob", "cy"):
+        make_user(name, "author")
+        upload(log_in(app, name), (f"{name}.jpg", picture()))
+    assert queries() == few

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..media import media_url
@@ -39,6 +40,8 @@ def library_query(q: str, kind: str) -> Any:
             Media.original_name.ilike(pattern, escape="\\")
             | Media.title.ilike(pattern, escape="\\")
         )
+    # The uploader's name is in each row of an admin's list: one query for all of them.
+    query = query.options(selectinload(Media.uploader))
     return query.order_by(Media.created_at.desc(), Media.id.desc())
 
 

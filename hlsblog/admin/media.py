@@ -18,6 +18,7 @@ from ..extensions import db
 from ..media import (
     UploadRefused,
     delete_media,
+    display_name,
     image_html,
     media_url,
     store_upload,
@@ -64,18 +65,19 @@ def media_upload() -> Any:
     stored: list[Media] = []
     refused: list[dict[str, Any]] = []
     for upload in files:
-        name = upload.filename or "upload"
+        name = display_name(upload.filename or "")
         try:
             stored.append(store_upload(upload.stream, name, user=current_user, post=post))
         except UploadRefused as refusal:
             refused.append({"name": name, "message": refusal.message, "status": refusal.status})
     if stored:
-        record("media uploaded", ", ".join(m.original_name for m in stored), f"{len(stored)} files")
+        names = ", ".join(item.original_name for item in stored)
+        record("media uploaded", names, f"post id {post.id}" if post else "")
     if wants_json():
         status = 201 if stored else (refused[0]["status"] if refused else 400)
         return jsonify(uploaded=[item_json(m) for m in stored], refused=refused), status
-    for media in stored:
-        flash(f"Uploaded “{media.original_name}”.", "info")
+    for item in stored:
+        flash(f"Uploaded “{item.original_name}”.", "info")
     for why in refused:
         flash(f"“{why['name']}” was not uploaded: {why['message']}", "error")
     if not files:

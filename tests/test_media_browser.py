@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from hlsblog.extensions import db
-from hlsblog.media import Media
+from hlsblog.media import Media, store_upload
 from hlsblog.testing import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.plugins()]
@@ -105,3 +106,28 @@ def test_files_dropped_on_the_library_each_get_their_verdict(live_server, page, 
     library = page.get_by_role("table")
     assert library.get_by_role("link", name="beans.jpg", exact=True).is_visible()
     assert "notes.png" not in library.inner_text()
+
+
+def test_the_editor_finds_older_uploads_by_name_or_page_by_page(app, live_server, page, make_user):
+    make_user()
+    small = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(small, "PNG")
+    with app.app_context(), app.test_request_context():
+        for n in range(26):
+            store_upload(io.BytesIO(small.getvalue()), f"{'leek' if n == 0 else 'bean'}-{n}.png")
+    log_in_browser(page, live_server.url, "/admin/posts/new")
+    listed = page.locator("#media-panel .media-choices li")
+    listed.first.wait_for()
+    assert listed.count() == 24 and listed.first.inner_text().startswith("bean-25.png")
+    page.get_by_role("button", name="Show older uploads").click()
+    listed.nth(25).wait_for()
+    assert listed.last.inner_text().startswith("leek-0.png")
+    assert page.get_by_role("button", name="Show older uploads").is_hidden()
+
+    page.get_by_label("Choose from the library").fill("leek")
+    expect(listed).to_have_count(1)
+    page.get_by_role("button", name="Insert “leek-0.png” into post").click()
+    assert page.get_by_label("Text (Markdown").input_value().startswith("![](/uploads/")
+    page.get_by_label("Choose from the library").press("Enter")  # never sends the post's form
+    page.wait_for_timeout(300)
+    assert not page.locator("section.preview, .flash-info").count()  # no preview, no save

@@ -50,13 +50,24 @@ document.addEventListener("DOMContentLoaded", () => {
     return entry;
   }
 
-  async function load(words) {
-    const address = `${panel.dataset.libraryUrl}?q=${encodeURIComponent(words)}`;
+  const more = document.createElement("button");
+  more.type = "button";
+  more.textContent = "Show older uploads";
+  more.hidden = true;
+  choices.after(more);
+  let shown = { words: "", page: 1 };
+
+  async function load(words, page = 1) {
+    const address = `${panel.dataset.libraryUrl}?q=${encodeURIComponent(words)}&page=${page}`;
     const answer = await fetch(address, { headers: { Accept: "application/json" } });
     if (!answer.ok) return;
     const found = await answer.json();
-    choices.replaceChildren(...found.items.map(choice));
+    if (page === 1) choices.replaceChildren();
+    choices.append(...found.items.map(choice));
+    shown = { words, page };
+    more.hidden = !found.more;
   }
+  more.addEventListener("click", () => load(shown.words, shown.page + 1));
 
   panel.querySelector("#media-files").addEventListener("change", async (event) => {
     const picker = event.target;

@@ -28,6 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function choice(item) {
     const entry = document.createElement("li");
+    entry.dataset.id = item.id;
     const label = item.name;
     if (item.thumbnail) {
       const thumb = document.createElement("img");
@@ -56,12 +57,15 @@ document.addEventListener("DOMContentLoaded", () => {
   more.hidden = true;
   choices.after(more);
   let shown = { words: "", page: 1 };
+  let latest = 0; // only the newest answer is shown: an older one would hide new uploads
 
   async function load(words, page = 1) {
+    const ticket = ++latest;
     const address = `${panel.dataset.libraryUrl}?q=${encodeURIComponent(words)}&page=${page}`;
     const answer = await fetch(address, { headers: { Accept: "application/json" } });
     if (!answer.ok) return;
     const found = await answer.json();
+    if (ticket !== latest) return;
     if (page === 1) choices.replaceChildren();
     choices.append(...found.items.map(choice));
     shown = { words, page };
@@ -81,7 +85,10 @@ document.addEventListener("DOMContentLoaded", () => {
       kept.name = "media_ids";
       kept.value = item.id;
       form.append(kept);
-      choices.prepend(choice(item));
+    }
+    await load(search.value); // the list again, newest first; new uploads the search missed on top
+    for (const item of stored.reverse()) {
+      if (!choices.querySelector(`[data-id="${item.id}"]`)) choices.prepend(choice(item));
     }
   });
   let waiting = null;

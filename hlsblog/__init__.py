@@ -63,7 +63,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from . import backup, caching, cli, errors, media, ratelimit, security, templating
+    from . import (
+        backup,
+        caching,
+        cli,
+        errors,
+        media,
+        ratelimit,
+        request_limits,
+        security,
+        templating,
+    )
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .blog import bp as blog_bp
@@ -77,6 +87,7 @@ def _register_core(app: Flask) -> None:
     caching.init_app(app)  # after the CSRF extension: its csrf_token() must win
     errors.init_app(app)
     security.init_app(app)
+    request_limits.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)
     backup.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Request, Response, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -52,15 +52,25 @@ def _refuse_invalid_utf8() -> None:
 
 def _refuse_nul() -> None:
     # PostgreSQL refuses a NUL in any text it is sent (SQLite keeps it), so one that reached a
-    # query was a 500. Nobody types one: an address holding one is refused, a form's are
-    # dropped (what was typed around them is kept, and the comment form's own check of
-    # control characters still speaks for its other ones).
+    # query was a 500. Nobody types one: an address holding one is refused; a form's are
+    # dropped when it is read (BlogRequest), not here, so a view may first raise the body cap
+    # or read the raw body in the charset it names (TrackBack).
     if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(True)):
         abort(400, "A NUL character can't be part of an address.")
-    fields = list(request.form.items(multi=True))
-    if any("\x00" in k + v for k, v in fields):
-        clean = [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in fields]
-        request.form = ImmutableMultiDict(clean)  # type: ignore[misc]
+
+
+class BlogRequest(Request):
+    """Flask's request, whose form never holds a NUL: what was typed around one is kept.
+
+    The comment form's own check of control characters still speaks for its other ones.
+    """
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form is not None and any("\x00" in k + v for k, v in form.items(multi=True)):
+            clean = [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form.items(True)]
+            self.__dict__["form"] = ImmutableMultiDict(clean)
 
 
 def init_app(app: Flask) -> None:
@@ -79,6 +89,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )
+    app.request_class = BlogRequest
     app.after_request(_secure_headers)
     # First of all before-request functions: the CSRF check reads the form too.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_invalid_utf8)

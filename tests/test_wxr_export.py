@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from corpora import OWN, public_corpus
 from flask import Flask
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from hlsblog.database import init_db
 from hlsblog.extensions import db
 from hlsblog.models import Category, Comment, Post
-from hlsblog.testing import submit_form
+from hlsblog.testing import csrf_token, submit_form
 from hlsblog.wxr.reader import WxrAuthor, WxrItem, WxrReader, WxrTerm
 
 OURS = OWN / "wxr"
@@ -151,6 +153,31 @@ def test_the_admin_uploads_an_export_and_downloads_one(
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert "<wp:wxr_version>1.2</wp:wxr_version>" in download.text
     assert download.text.count("<item>") == 11  # 8 posts, 2 pages (drafts here), 1 attachment
+
+
+def test_an_export_larger_than_any_form_imports_from_the_admin(
+    client: Any, auth: Any, make_user: Any, app: Flask
+) -> None:
+    # A real blog's export runs to megabytes; the blog's forms are capped far lower.
+    make_user()
+    auth.login()
+    data = (OURS / "moving-blog.xml").read_bytes()
+    declaration, rest = data.split(b"\n", 1)
+    padding = b"<!-- " + b"x" * (3 * 1024 * 1024) + b" -->\n"
+    fields = {
+        "csrf_token": csrf_token(client, "/admin/wxr"),
+        "file": FileStorage(io.BytesIO(declaration + b"\n" + padding + rest), "big-blog.xml"),
+    }
+    # Encoded here, in memory: the test client would spool a body this size to a file it
+    # never closes.
+    boundary, body = encode_multipart(fields)
+    response = client.post(
+        "/admin/wxr/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 200
+    assert "<td>posts</td><td>8</td>" in response.text
 
 
 def test_a_broken_upload_is_refused_with_its_place_and_changes_nothing(

@@ -27,6 +27,7 @@ from ..media import (
 from ..models import Media, Post
 from ..numbers import stranger_int
 from ..permissions import can_edit, can_manage_media, editable_only
+from ..request_limits import large_body
 from . import bp
 from .media_items import item_json, library_query, wants_json
 
@@ -57,7 +58,12 @@ def media() -> Any:
     )
 
 
+def _room_for_uploads() -> int:
+    return upload_max_bytes() * FILES_PER_REQUEST + 1024 * 1024
+
+
 @bp.route("/media/upload", methods=["POST"])
+@large_body(_room_for_uploads, "Too much at once: upload fewer or smaller files in one go.")
 def media_upload() -> Any:
     """Store each file sent; one refused (too big, wrong type) never stops the others."""
     files = [upload for upload in request.files.getlist("files") if upload.filename]
@@ -83,18 +89,6 @@ def media_upload() -> Any:
     if not files:
         flash("Choose one or more files to upload.", "error")
     return redirect(url_for("admin.media"), 303)
-
-
-@bp.url_value_preprocessor
-def _room_for_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    # This runs before every before_request hook, and those read the form (the NUL check,
-    # CSRF) under the app's small cap: only a logged-in blogger's upload may be larger.
-    if endpoint != "admin.media_upload" or not current_user.is_authenticated:
-        return
-    limit = upload_max_bytes() * FILES_PER_REQUEST + 1024 * 1024
-    if (request.content_length or 0) > limit:
-        abort(413, description="Too much at once: upload fewer or smaller files in one go.")
-    request.max_content_length = limit
 
 
 def _target_post(raw: str) -> Post | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template, request, stream_with_context
 
+from ..request_limits import large_body
 from ..wxr import WxrError, export_wxr, import_wxr
 from . import admin_required, bp
 
@@ -25,9 +26,9 @@ def wxr() -> Any:
 
 @bp.route("/wxr/import", methods=["POST"])
 @admin_required
+@large_body(lambda: current_app.config.get("WXR_MAX_UPLOAD", DEFAULT_MAX_UPLOAD))
 def wxr_import() -> Any:
     """Import an uploaded WXR file and show the report."""
-    request.max_content_length = current_app.config.get("WXR_MAX_UPLOAD", DEFAULT_MAX_UPLOAD)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return render_template("admin/wxr.html", report=None, error="Choose a file."), 400

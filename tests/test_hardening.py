@@ -155,8 +155,10 @@ def test_arbitrary_comment_forms_never_crash_or_store_unsafe_html(app, client, m
     token = csrf_token(client, post["url"])
     response = client.post(post["url"], data={"csrf_token": token, **fields})
     assert response.status_code in (303, 400, 403, 404, 409, 429)
-    search = client.get("/search", query_string={"q": fields.get("comment", "")[:100]})
-    assert search.status_code == 200
+    query = fields.get("comment", "")[:100]
+    search = client.get("/search", query_string={"q": query})
+    # A NUL can't be part of an address (PostgreSQL can't even look one up): a clear 400.
+    assert search.status_code == (400 if "\x00" in query else 200)
     with app.app_context():
         for html in db.session.scalars(db.select(Comment.body_html)):
             for tag, attrs in html_elements(html):

@@ -20,7 +20,6 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_etree
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 
-from ..numbers import stranger_int
 from .cdata import CdataRepair, Repair, opened
 from .names import shown
 
@@ -157,8 +156,13 @@ def _text(element: Element) -> str:
 
 
 def _number(value: str) -> int | None:
-    # WordPress's ids are unsigned bigints; "²" passes isdigit() but not int().
-    return stranger_int(value, low=0, high=2**64 - 1)
+    # "²" passes isdigit() but not int(). A number too large for the database is kept as
+    # written: its record then fails alone, reported with that number, instead of coming in
+    # quietly without its id (and its old address).
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 40:
+        return int(value)
+    return None
 
 
 def _fields(element: Element) -> dict[str, str]:

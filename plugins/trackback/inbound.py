@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from hlsblog import Comment, CommentInput, CommentRefused, Post, clean_text, db, submit_comment
+from hlsblog.api import site_url
 
 from . import pages
 from .safe_fetch import FetchError, FetchRefused, Limits, check_url, fetch
@@ -50,17 +51,30 @@ class Source:
 
 
 def post_for(target: str) -> Post:
-    """The public post of this blog that ``target`` addresses."""
+    """The public post or page of this blog that ``target`` addresses."""
+    endpoint, args = _route_of(_path_on_this_blog(target))
+    if endpoint == "blog.post":
+        return post_by_slug(args["slug"])
+    if endpoint == "blog.page":
+        return post_by_slug(args["path"].rstrip("/").rsplit("/", 1)[-1])
+    raise PingRefused("The target is not a post or a page; only they take pings.", TARGET_INVALID)
+
+
+def _path_on_this_blog(target: str) -> str:
+    """The path of ``target`` under the blog's address (its site address, or this host)."""
     try:
         parts = urlsplit(target)
     except ValueError as exc:
         raise PingRefused("The target is not a valid address.", TARGET_MISSING) from exc
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
-        raise PingRefused("The target is not an address on this blog.", TARGET_INVALID)
-    endpoint, args = _route_of(parts.path)
-    if endpoint != "blog.post":
-        raise PingRefused("The target is not a post; only posts take pings.", TARGET_INVALID)
-    return post_by_slug(args["slug"])
+    if parts.scheme in ("http", "https"):
+        for base in {site_url(), request.host_url.rstrip("/")}:
+            home = urlsplit(base)
+            root = home.path.rstrip("/")
+            if parts.netloc.lower() == home.netloc.lower() and (
+                parts.path == root or parts.path.startswith(root + "/")
+            ):
+                return parts.path[len(root) :] or "/"
+    raise PingRefused("The target is not an address on this blog.", TARGET_INVALID)
 
 
 def _route_of(path: str) -> tuple[str, dict[str, Any]]:

@@ -24,7 +24,7 @@ from linkbacks_support import (
 )
 
 from hlsblog import db
-from hlsblog.api import setting_key
+from hlsblog.api import Post, permalink, setting_key
 from hlsblog.models import utcnow
 from hlsblog.settings import set_setting
 from hlsblog.testing import LiveServer
@@ -158,3 +158,29 @@ def test_pings_pass_the_moderation_rules_like_any_comment(make_app, backend, tmp
         [(status, message)] = trackback_outcomes(here_server)
         assert status == "refused" and "closed" in message.lower()
         assert linkbacks(here_server, old_id) == []
+
+
+def test_a_page_takes_a_webmention_like_a_post(blogs):
+    page_id, url = publish(blogs.here, "About", "Who we are.", kind="page", pings_open=True)
+    _, source = publish(blogs.there, "Fans", f"Read [their about page]({url}).")
+    assert url.endswith("/about/")
+    endpoint = discover_webmention(url)
+    assert webmention_status(endpoint, source, url)["status"] == "accepted"
+    assert "Webmention by" in requests.get(url, timeout=5).text
+    assert [kind for kind, *_ in linkbacks(blogs.here, page_id)] == ["webmention"]
+
+
+def test_a_ping_naming_the_site_address_finds_its_post_whatever_host_it_came_through(blogs):
+    # Behind a proxy the blog is reached as 127.0.0.1, but its posts say where they live.
+    with blogs.here.app.app_context():
+        set_setting("site_url", "http://blog.example")
+        db.session.commit()
+    post_id, _ = publish(blogs.here, "Tea", "All about tea.")
+    _, source = publish(blogs.there, "On tea", "Nothing yet.")
+    with blogs.here.app.test_request_context():
+        target = permalink(db.session.get_one(Post, post_id), external=True)
+    assert target.startswith("http://blog.example/")
+    server = xmlrpc.client.ServerProxy(blogs.here.url + "/linkbacks/pingback")
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        server.pingback.ping(source, target)
+    assert fault.value.faultCode == 17  # found its post: the source just doesn't link to it

@@ -39,14 +39,12 @@ from .plugin_settings import (
 from .plugins import STATE_KEY, current_host
 from .posts import permalink, public_posts
 from .previews import PostPreview, post_preview
-from .previews import PostPreview, post_preview
 from .protection import is_locked, is_protected, public_excerpt, shown_title
 from .ratelimit import rate_limited
 from .rendering import plain_text, strip_tags
 from .settings import content_generation, get_setting
-from .sitemap import SitemapEntry
 from .site_address import site_host, site_url
-from .sitemap import SitemapEntry
+from .sitemap_entry import SitemapEntry
 
 __all__ = [
     # hooks: implement the core's, or declare a plugin's own
@@ -88,10 +86,6 @@ __all__ = [
     "is_protected",
     "public_excerpt",
     "shown_title",
-    # what share previews and search engines see: one post's preview, the sitemap's entries
-    "PostPreview",
-    "SitemapEntry",
-    "post_preview",
     # what share previews and search engines see: one post's preview, the sitemap's entries
     "PostPreview",
     "SitemapEntry",

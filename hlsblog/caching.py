@@ -28,6 +28,7 @@ from flask import Flask, Response, current_app, g, make_response, request, sessi
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from .schedule import next_publication
 from .settings import content_generation
 
 DEFAULT_SIZE = 256  # pages per worker; HLSBLOG_PAGE_CACHE_SIZE=0 turns the cache off
@@ -167,7 +168,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if page is None:
             return response
         if cache is not None and _shareable(response, before):
-            page = CachedPage(page.parts, page.digest, _next_publication())
+            page = CachedPage(page.parts, page.digest, next_publication())
             cache.put(generation, key, page)
         return serve(page, response)
 
@@ -201,12 +202,6 @@ def _shareable(response: Response, before: dict[str, Any]) -> bool:
     # Only a page whose building put nothing of the reader's in the session or a cookie may
     # be shown to another (Flask-Login marking the session "_fresh": False is nothing).
     return _readers_own() == before and "Set-Cookie" not in response.headers
-
-
-def _next_publication() -> datetime | None:
-    from .feeds import next_publication
-
-    return next_publication()
 
 
 def serve(page: CachedPage, response: Response) -> Response:

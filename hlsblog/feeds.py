@@ -25,6 +25,7 @@ from .models import Category, Comment, Post, Tag, User, utcnow
 from .posts import permalink, public_content, public_posts
 from .protection import NO_EXCERPT, shown_title
 from .rendering import strip_tags, whole_text
+from .schedule import next_publication
 from .settings import get_setting
 
 _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
@@ -109,16 +110,6 @@ def last_change() -> datetime:
         return max(_aware(when) for when in newest if when is not None)
     began = db.session.scalar(db.select(db.func.min(User.created_at)))
     return _aware(began)
-
-
-def next_publication() -> datetime | None:
-    """When the next scheduled post becomes public (aware UTC), if any is waiting."""
-    when = db.session.scalar(
-        db.select(db.func.min(Post.published_at)).where(
-            Post.status == "published", Post.published_at > utcnow()
-        )
-    )
-    return _aware(when) if when else None
 
 
 # -- posts ------------------------------------------------------------------------------------

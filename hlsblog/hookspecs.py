@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from .comment_context import CommentContext, Verdict
     from .models import Comment, Post
     from .plugin_settings import PluginSetting
-    from .sitemap import SitemapEntry
+    from .sitemap_entry import SitemapEntry
 
 hookspec = pluggy.HookspecMarker("hlsblog")
 hookimpl = pluggy.HookimplMarker("hlsblog")

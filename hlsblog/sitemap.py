@@ -31,18 +31,12 @@ from .extensions import db
 from .models import Category, Post, Tag, User, post_categories, post_tags, utcnow
 from .plugins import current_host
 from .posts import permalink
+from .schedule import next_publication
+from .sitemap_entry import SitemapEntry
 
 PER_FILE = 50_000  # the sitemaps.org limit of addresses in one file (SITEMAP_URLS_PER_FILE)
 BATCH = 1_000  # rows read from the database at a time while a file streams
 KINDS = ("pages", "posts", "categories", "tags", "authors", "extra")
-
-
-@dataclass(frozen=True)
-class SitemapEntry:
-    """One address for search engines: ``loc`` (absolute, or a path on the blog), ``lastmod``."""
-
-    loc: str
-    lastmod: datetime | None = None  # naive UTC (as stored) or aware
 
 
 @dataclass(frozen=True)
@@ -160,7 +154,6 @@ def newest(*times: datetime | None) -> datetime | None:
 
 def build_plan() -> Plan:
     """Every sitemap file the blog has now; a request's context gives plugins the blog's host."""
-    from .feeds import next_publication
 
     posts = _files_of("posts")
     front_lastmod = newest(*(f.lastmod for f in posts))  # the front page shows the newest

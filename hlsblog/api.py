@@ -42,6 +42,7 @@ from .previews import PostPreview, post_preview
 from .protection import is_locked, is_protected, public_excerpt, shown_title
 from .ratelimit import rate_limited
 from .rendering import plain_text, strip_tags
+from .safe_fetch import FetchError, FetchRefused, Limits, Response, check_url, fetch
 from .settings import content_generation, get_setting
 from .site_address import site_host, site_url
 from .sitemap_entry import SitemapEntry
@@ -109,6 +110,13 @@ __all__ = [
     "build_feed",
     "plain_text",
     "strip_tags",
+    # outbound HTTP that refuses the blog's own network (private addresses, slow sources)
+    "FetchError",
+    "FetchRefused",
+    "Limits",
+    "Response",
+    "check_url",
+    "fetch",
     # requests and work after them
     "csrf",
     "rate_limited",

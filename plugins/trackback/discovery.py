@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from hlsblog.api import FetchError, FetchRefused, Limits, Response, fetch
+
 from . import pages
 from .pacing import retry_after
-from .safe_fetch import FetchError, FetchRefused, Limits, Response, fetch
 
 _LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
 _REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;,]+))""", re.IGNORECASE)

@@ -15,10 +15,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from hlsblog import Comment, CommentInput, CommentRefused, Post, clean_text, db, submit_comment
-from hlsblog.api import site_url
+from hlsblog.api import FetchError, FetchRefused, Limits, check_url, fetch, site_url
 
 from . import pages
-from .safe_fetch import FetchError, FetchRefused, Limits, check_url, fetch
 
 GENERIC, SOURCE_MISSING, NO_LINK = 0, 16, 17
 TARGET_MISSING, TARGET_INVALID, ALREADY, DENIED = 32, 33, 48, 49

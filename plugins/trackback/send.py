@@ -29,11 +29,11 @@ from hlsblog import (
     strip_tags,
     utcnow,
 )
+from hlsblog.api import FetchError, Response, fetch
 
 from . import pacing, pages
 from .discovery import Endpoint, RetryLater, TooQuickly, check_status, discover
 from .models import OutboundPing
-from .safe_fetch import FetchError, Response, fetch
 from .settings import limits, retry_delays, settings
 
 ALREADY_REGISTERED = 48

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from hlsblog import PluginSetting, settings_for
-
-from .safe_fetch import Limits
+from hlsblog.api import Limits
 
 PLUGIN = "trackback"
 VERSION = "1.0"

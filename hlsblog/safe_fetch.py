@@ -10,6 +10,9 @@ test. Public hosts are reached on ports 80, 443 and 8080 only, the lesson of CVE
 One deadline bounds a whole fetch, redirects included: connecting, sending, every header line
 and the body. A timeout per read would let a source that drips one header line a second hold
 the fetch (and whatever waits on it) for as long as it likes.
+
+The core's, for whatever fetches an address someone else chose: the linkback plugin (through
+``hlsblog.api``) and the WordPress import's ``--fetch-attachments`` (``wxr/attachments.py``).
 """
 
 from __future__ import annotations

@@ -199,12 +199,38 @@ def hooks_doc_command(output: str) -> None:
 
 @click.command("import-wxr")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--uploads",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A copy of the old site's wp-content/uploads folder: attachments' files come from it.",
+)
+@click.option(
+    "--fetch-attachments",
+    is_flag=True,
+    help="Fetch from the old site each attachment's file the uploads folder lacks.",
+)
+@click.option(
+    "--allow-host",
+    multiple=True,
+    help="A private host or network the fetch may reach (the old site on your own network).",
+)
 @with_appcontext
 @needs_tables
-def import_wxr_command(file: Path) -> None:
+def import_wxr_command(
+    file: Path, uploads: Path | None, fetch_attachments: bool, allow_host: tuple[str, ...]
+) -> None:
     """Import a WordPress export (WXR); running it again updates or skips, never doubles."""
-    from .wxr import WxrError, import_wxr
+    from .wxr import AttachmentFiles, WxrError, import_wxr
+    from .wxr.attachments import fetch_allowed_hosts
 
+    files = None
+    if uploads is not None or fetch_attachments:
+        files = AttachmentFiles(
+            uploads=uploads,
+            fetch=fetch_attachments,
+            allowed_hosts=fetch_allowed_hosts(allow_host),
+            say=lambda line: click.echo(f"file {line}"),
+        )
     click.echo(f"Checking {file.name} …")
     with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
 
@@ -213,7 +239,7 @@ def import_wxr_command(file: Path) -> None:
             bar.update(1)
 
         try:
-            report = import_wxr(file, progress=progress)
+            report = import_wxr(file, progress=progress, files=files)
         except WxrError as exc:
             raise click.ClickException(f"{exc} Nothing was imported.") from exc
     for line in report.lines():

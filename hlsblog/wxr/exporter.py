@@ -1,8 +1,9 @@
 """Writing the blog as WXR 1.2, the file WordPress's own importer reads.
 
 Everything the importer reads comes out: authors, categories (parents first), tags, posts with
-their comments, attachments as links to their files, and old addresses. WordPress ids are kept
-where the post came from WordPress; our own posts and comments get numbers above them. Post meta
+their comments, attachments (uploads at our addresses, media_export.py, else links to the old
+files), and old addresses. WordPress ids are kept where the post came from WordPress; our own
+posts and comments get numbers above them. Post meta
 prefixed ``_hlsblog_`` carries what WordPress has no field for (Markdown source, old addresses),
 so a move from one hlsblog to another loses nothing; WordPress keeps it as hidden post meta.
 Names (users', terms', commenters') and pings' text are HTML-escaped, the form WordPress
@@ -12,17 +13,13 @@ The file is produced piece by piece, so a large blog never sits in memory whole.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import url_for
 
-from ..dates import local
 from ..extensions import db
-from ..models import Category, Comment, OldAddress, Post, Tag, User, utcnow
+from ..models import Category, Comment, Media, OldAddress, Post, Tag, User
 from ..old_addresses import address_key, key_of_url
 from ..posts import permalink
 from ..rendering import (
@@ -35,9 +32,10 @@ from ..rendering import (
 )
 from ..settings import get_setting
 from .items import FORMAT_META, MARKDOWN_META, OLD_URL_META
+from .media_export import media_items
 from .names import ping_stored, stored
+from .writing import cdata, postmeta, rss_time, tag, wp_time
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BATCH = 200
 _APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "trash": "trash"}
 
@@ -55,31 +53,6 @@ HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 """
 
 
-def cdata(text: str | None) -> str:
-    """Text in a CDATA section; a ``]]>`` inside is split across two sections."""
-    clean = _NOT_XML.sub("", text or "")
-    return "<![CDATA[" + clean.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def tag(name: str, value: object, raw: bool = False) -> str:
-    """One element; text goes in CDATA unless ``raw`` (numbers, dates, fixed words)."""
-    body = escape(_NOT_XML.sub("", str(value))) if raw else cdata(str(value))
-    return f"<{name}>{body}</{name}>"
-
-
-def wp_time(dt: datetime | None, in_blog_zone: bool = False) -> str:
-    """A stored time as WXR writes it, ``YYYY-MM-DD HH:MM:SS``."""
-    if dt is None:
-        return "0000-00-00 00:00:00"
-    shown = local(dt).replace(tzinfo=None) if in_blog_zone else dt
-    return shown.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def rss_time(dt: datetime | None) -> str:
-    """A stored time as RSS's ``pubDate`` (RFC 2822, UTC)."""
-    return format_datetime((dt or utcnow()).replace(tzinfo=UTC))
-
-
 def export_wxr() -> Iterator[str]:
     """The whole blog as WXR 1.2, in pieces; needs a request context for absolute links."""
     ids = ExportIds()
@@ -95,6 +68,7 @@ def export_wxr() -> Iterator[str]:
     for post in all_posts():
         yield post_item(post, ids)
     yield from attachment_items(ids)
+    yield from media_items(ids)
     yield "</channel>\n</rss>\n"
 
 
@@ -175,7 +149,8 @@ class ExportIds:
     def __init__(self) -> None:
         post_top = db.session.scalar(db.select(db.func.max(Post.wp_id))) or 0
         attachment_top = db.session.scalar(db.select(db.func.max(OldAddress.wp_id))) or 0
-        self.post_offset = max(post_top, attachment_top)
+        media_top = db.session.scalar(db.select(db.func.max(Media.wp_id))) or 0
+        self.post_offset = max(post_top, attachment_top, media_top)
         self.comment_offset = db.session.scalar(db.select(db.func.max(Comment.wp_id))) or 0
 
     def post(self, post: Post) -> int:
@@ -291,11 +266,6 @@ def terms_of(post: Post) -> list[str]:
     ]
 
 
-def postmeta(key: str, value: str) -> str:
-    """One ``wp:postmeta`` element."""
-    return f"<wp:postmeta>{tag('wp:meta_key', key)}{tag('wp:meta_value', value)}</wp:postmeta>"
-
-
 def meta_of(post: Post, wp_id: int) -> list[str]:
     """Our post meta: the source format (or Markdown), and old addresses of the post."""
     if post.source_format == "html":
@@ -352,12 +322,18 @@ def comment_content(comment: Comment) -> str:
 
 
 def attachment_items(ids: ExportIds) -> Iterator[str]:
-    """One ``<item>`` per attachment kept from an import: its page and its file's address."""
+    """One ``<item>`` per attachment kept from an import: its page and its file's address.
+
+    An attachment whose file was brought home is written with the uploads instead.
+    """
     rows = db.session.scalars(
         db.select(OldAddress).where(OldAddress.kind == "attachment").order_by(OldAddress.id)
     ).all()
+    uploaded = set(db.session.scalars(db.select(Media.wp_id).where(Media.wp_id.is_not(None))))
     groups: dict[object, list[OldAddress]] = {}
     for row in rows:
+        if row.wp_id in uploaded:
+            continue
         groups.setdefault(row.wp_id if row.wp_id is not None else f"row{row.id}", []).append(row)
     for group in groups.values():
         yield attachment_item(group, ids)

@@ -16,11 +16,12 @@ from urllib.parse import quote, unquote, urljoin
 from xml.etree.ElementTree import ParseError
 
 from ..extensions import db
-from ..models import Category, Tag, User
+from ..models import Category, Tag, User, utcnow
 from ..old_addresses import remember
 from ..posts import slugify, unique_slug
+from .attachments import AttachmentFiles
 from .context import Work
-from .items import ItemImporter
+from .items import ItemImporter, item_date
 from .names import clean_login
 from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, check_version
 from .report import ImportReport
@@ -83,15 +84,23 @@ def repair_notes(reader: WxrReader, record: object) -> list[str]:
     return []
 
 
-def import_wxr(path: str | Path, progress: Progress | None = None) -> ImportReport:
-    """Import a WXR file; ``WxrError`` (nothing imported) when it isn't a readable export."""
+def import_wxr(
+    path: str | Path, progress: Progress | None = None, files: AttachmentFiles | None = None
+) -> ImportReport:
+    """Import a WXR file; ``WxrError`` (nothing imported) when it isn't a readable export.
+
+    With ``files``, attachments' files are brought home first, so each post's links to them
+    are made local before it is saved and rendered.
+    """
     zone = ZoneEvidence()
     total, repair_cdata = survey(path, zone)
     report = ImportReport()
     # Before any post: a date with no GMT twin is read in the zone the addresses use.
     report.notes.extend(settle_zone(zone))
+    if files is not None:
+        bring_files(path, repair_cdata, files, report)
     reader = WxrReader(path, repair_cdata)
-    importer = Importer(reader.channel, report)
+    importer = Importer(reader.channel, report, files)
     session = db.session()
     # Rows stay loaded across the per-item commits instead of being read again after each.
     session.expire_on_commit = False
@@ -108,6 +117,17 @@ def import_wxr(path: str | Path, progress: Progress | None = None) -> ImportRepo
     return report
 
 
+def bring_files(
+    path: str | Path, repair_cdata: bool, files: AttachmentFiles, report: ImportReport
+) -> None:
+    """A first pass over the file for the attachments' files alone."""
+    reader = WxrReader(path, repair_cdata)
+    for record in reader:
+        if isinstance(record, WxrItem) and record.post_type == "attachment":
+            files.learn_hosts(reader.channel)
+            files.bring(record, report, item_date(record) or utcnow())
+
+
 def failure_reason(error: Exception) -> str:
     """A short, readable cause: the database's own first line, not the SQL statement."""
     cause = getattr(error, "orig", None) or error
@@ -117,14 +137,18 @@ def failure_reason(error: Exception) -> str:
 class Importer:
     """Import records one at a time, each in its own transaction."""
 
-    def __init__(self, channel: Channel, report: ImportReport) -> None:
+    def __init__(
+        self, channel: Channel, report: ImportReport, files: AttachmentFiles | None = None
+    ) -> None:
         self.channel = channel
         self.report = report
         self.users_by_login: dict[str, int] = {}
         self.users_by_wp_id: dict[int, int] = {}
         self.category_parents: dict[str, str] = {}
         self.known_terms: dict[tuple[str, str], Any] = {}
-        self.items = ItemImporter(self)
+        if files is not None:
+            files.learn_hosts(channel)
+        self.items = ItemImporter(self, files)
 
     def handle(self, record: WxrAuthor | WxrTerm | WxrItem) -> None:
         """Import one record and count the outcome."""
@@ -286,4 +310,4 @@ def _is_below(category: Category, ancestor: Category) -> bool:
     return False
 
 
-__all__ = ["ImportReport", "WxrError", "import_wxr", "scan"]
+__all__ = ["AttachmentFiles", "ImportReport", "WxrError", "import_wxr", "scan"]

@@ -13,10 +13,12 @@ from ..comment_status import recount
 from ..comments import render_comment
 from ..dates import to_utc
 from ..extensions import db
+from ..media import media_url
 from ..models import Category, Comment, OldAddress, Post, Tag, utcnow
 from ..old_addresses import key_of_url, remember
 from ..pages import hidden_slug
 from ..posts import render_post, slugify, unique_slug
+from .attachments import AttachmentFiles
 from .autop import wordpress_html
 from .context import ImportContext
 from .names import ping_shown
@@ -106,8 +108,9 @@ def _snapshot(post: Post) -> tuple[Any, ...]:
 class ItemImporter:
     """Posts, pages, their comments, and attachments, for one run of an import."""
 
-    def __init__(self, importer: ImportContext) -> None:
+    def __init__(self, importer: ImportContext, files: AttachmentFiles | None = None) -> None:
         self.importer = importer
+        self.files = files  # attachments' files brought home, when the import was given any
         self.report = importer.report
         self.attachment_parents: dict[str, int] = {}  # old address key -> parent's wp id
         self.page_parents: dict[int, int] = {}  # a page's id -> its parent's wp id
@@ -182,6 +185,8 @@ class ItemImporter:
         if post.slug != wanted:
             post.slug = unique_slug(Post, wanted, post.id)
         post.body_source, post.source_format = post_source(item)
+        if self.files is not None:
+            post.body_source = self.local_links(self.files, post.body_source, item)
         post.excerpt = item.excerpt.strip()
         post.password = item.password[:255]  # as written: the export gives back the same
         post.author_id = author_id
@@ -197,6 +202,18 @@ class ItemImporter:
         post.announced = post.status == "published" and when <= utcnow()
         post.categories = self.terms(Category, item, ("category",))
         post.tags = self.terms(Tag, item, ("post_tag", "tag"))
+
+    def local_links(self, files: AttachmentFiles, text: str, item: WxrItem) -> str:
+        """Links to the old site's uploads lead to our copies; each old file address too."""
+        text, moved, stayed = files.rewrite(text)
+        # One address per key: the same picture is often shown twice (src and srcset).
+        for old, local in {key_of_url(old): (old, local) for old, local in moved}.values():
+            media = files.media_for(files.upload_path(old) or "")
+            wp_id = media.wp_id if media is not None else None
+            remember(old, kind="attachment", target_url=local, wp_id=wp_id, title="")
+        for url in dict.fromkeys(stayed):
+            self.report.notes.append(f"{item.label} still links to {url[:300]}: not imported.")
+        return text
 
     def status(self, kind: str, item: WxrItem) -> str:
         """Ours for WordPress's: private posts stay drafts (protected ones keep theirs)."""
@@ -319,13 +336,18 @@ class ItemImporter:
         return "imported", ""
 
     def attachment(self, item: WxrItem) -> tuple[str, str]:
-        """An attachment's old page leads to its file's original address."""
+        """An attachment's old page leads to its file: our copy, else its original address."""
         target = item.attachment_url or item.guid
+        media = self.files.by_wp_id.get(item.wp_id or 0) if self.files else None
+        if media is not None:
+            target = media_url(media)
         if not target:
             return "skipped", "no attachment_url"
         urls = [item.link]
         if item.wp_id is not None:
             urls.append(urljoin(self.base_url(), f"?attachment_id={item.wp_id}"))
+        if media is not None:
+            urls.append(item.attachment_url)  # the old file's own address, on this host
         # One address per key, the file's own link first: a made-up one never replaces it.
         keys = {key: url for url in reversed(urls) if (key := key_of_url(url))}
         keys = {url: key for key, url in keys.items()}
@@ -352,6 +374,8 @@ class ItemImporter:
     def finish(self) -> None:
         """Tie pages to their parents and attachments to their posts (both may come later)."""
         self.link_pages()
+        if self.files is not None:
+            self.files.link_parents()
         keys = list(self.attachment_parents)
         for start in range(0, len(keys), _CHUNK):  # a bounded number of query parameters
             chunk = keys[start : start + _CHUNK]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-KINDS = ("authors", "categories", "tags", "posts", "pages", "attachments", "comments", "other")
+KINDS = (
+    "authors",
+    "categories",
+    "tags",
+    "posts",
+    "pages",
+    "attachments",
+    "files",
+    "comments",
+    "other",
+)
 OUTCOMES = ("imported", "updated", "skipped", "failed")
 
 

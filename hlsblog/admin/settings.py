@@ -19,7 +19,6 @@ TEXT = ("title", "tagline", "date_format", "time_format", "timezone")
 NUMBERS = {"posts_per_page": (1, 100), "thread_depth": (1, 10)}
 SWITCHES = ("comments_open_default", "pings_open_default", "require_name_email")
 ROBOTS_LIMIT = 10_000  # characters of robots.txt; Google reads the first 500 KiB
-ROBOTS_LIMIT = 10_000  # characters of robots.txt; Google reads the first 500 KiB
 
 
 def _validate(form: Any) -> tuple[dict[str, Any], list[str]]:
@@ -35,11 +34,6 @@ def _validate(form: Any) -> tuple[dict[str, Any], list[str]]:
             values[key] = number
     for key in SWITCHES:
         values[key] = bool(form.get(key))
-    if "robots_txt" in form:  # empty: no rules, only the sitemap's address
-        robots = form["robots_txt"].replace("\r\n", "\n").strip()
-        if len(robots) > ROBOTS_LIMIT:
-            errors.append(f"robots.txt is limited to {ROBOTS_LIMIT:,} characters.")
-        values["robots_txt"] = robots + "\n" if robots else ""
     if "robots_txt" in form:  # empty: no rules, only the sitemap's address
         robots = form["robots_txt"].replace("\r\n", "\n").strip()
         if len(robots) > ROBOTS_LIMIT:

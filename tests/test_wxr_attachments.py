@@ -286,6 +286,10 @@ def test_the_export_lists_each_upload_for_wordpress_to_fetch(make_app: Any, tmp_
         "http://cheese.example/wp-content/uploads/2012/01/gone.jpg"
     )
     assert sorted(attachments) == [20, 21, 22, 23]
+    # WordPress's importer rewrites the absolute addresses it fetched: the posts give theirs.
+    posts = {item.wp_id: item for item in WxrReader(exported) if isinstance(item, WxrItem)}
+    assert 'src="https://blog.example/uploads/2012/01/photo-300x200.jpg"' in posts[10].content
+    assert '"/uploads/' not in posts[10].content
     with app.test_client().get("/uploads/2012/01/photo.jpg") as served:
         assert served.status_code == 200  # the address WordPress will fetch answers
 

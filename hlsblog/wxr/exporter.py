@@ -13,6 +13,7 @@ The file is produced piece by piece, so a large blog never sits in memory whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
@@ -179,9 +180,27 @@ def all_posts() -> Iterator[Post]:
 def wordpress_content(post: Post) -> str:
     """HTML WordPress can show, with ``<!--more-->`` and ``<!--nextpage-->`` where ours has them."""
     if post.source_format == "html":
-        return post.body_source
+        return _absolute_uploads(post.body_source)
     pages = split_pages(post.body_source)
-    return f"\n{PAGE_BREAK}\n".join(_wordpress_page(page) for page in pages)
+    return _absolute_uploads(f"\n{PAGE_BREAK}\n".join(_wordpress_page(page) for page in pages))
+
+
+# An attribute that links our uploads by path: src, href, or srcset (several addresses).
+_LINK_ATTRIBUTE = re.compile(r"""\b(src|href|srcset)(\s*=\s*)(["'])(.*?)\3""", re.I | re.S)
+_UPLOAD_PATH = re.compile(r"(^|[\s,])/uploads/")
+
+
+def _absolute_uploads(html: str) -> str:
+    """Links to our uploads at their absolute address: WordPress's importer fetches the files
+    listed as attachments and rewrites only the absolute addresses it knows them by."""
+    home = url_for("blog.index", _external=True).rstrip("/")
+
+    def absolute(match: re.Match[str]) -> str:
+        name, equals, quote, value = match.groups()
+        value = _UPLOAD_PATH.sub(lambda m: f"{m.group(1)}{home}/uploads/", value)
+        return f"{name}{equals}{quote}{value}{quote}"
+
+    return _LINK_ATTRIBUTE.sub(absolute, html)
 
 
 def _wordpress_page(source: str) -> str:

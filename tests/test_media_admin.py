@@ -254,3 +254,16 @@ def test_the_library_reads_the_same_few_queries_however_many_uploaders(app, make
         make_user(name, "author")
         upload(log_in(app, name), (f"{name}.jpg", picture()))
     assert queries() == few
+
+
+def test_the_library_finds_an_image_by_the_words_of_its_alt_text(app):
+    client = admin_client(app)
+    upload(client, ("img-0042.jpg", picture()), ("img-0043.jpg", picture()))
+    items = client.get("/admin/media/", headers={"Accept": "application/json"}).get_json()
+    edit = {item["name"]: item["edit"] for item in items["items"]}["img-0042.jpg"]
+    fields = {"alt": "Runner beans on the fence", "title": "img 0042", "caption": ""}
+    assert submit_form(client, edit, fields).status_code == 303
+    found = client.get("/admin/media/?q=runner+FENCE", headers={"Accept": "application/json"})
+    assert [item["name"] for item in found.get_json()["items"]] == ["img-0042.jpg"]
+    page = client.get("/admin/media/?q=runner").get_data(as_text=True)
+    assert "img-0042.jpg" in page and "img-0043.jpg" not in page

@@ -30,7 +30,10 @@ def wants_json() -> bool:
 
 
 def library_query(q: str, kind: str) -> Any:
-    """The user's library (an admin's: everyone's), newest first, narrowed by words and kind."""
+    """The user's library (an admin's: everyone's), newest first, narrowed by words and kind.
+
+    Each word must be in the file's name, its title or its alt text (the list's own columns).
+    """
     query = own_media_only(db.select(Media), current_user)
     if kind in ("image", "file"):
         query = query.where(Media.kind == kind)
@@ -39,6 +42,7 @@ def library_query(q: str, kind: str) -> Any:
         query = query.where(
             Media.original_name.ilike(pattern, escape="\\")
             | Media.title.ilike(pattern, escape="\\")
+            | Media.alt.ilike(pattern, escape="\\")
         )
     # The uploader's name is in each row of an admin's list: one query for all of them.
     query = query.options(selectinload(Media.uploader))

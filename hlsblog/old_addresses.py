@@ -66,6 +66,12 @@ def remember(
 
 def new_address(path: str, query: bytes | str) -> str | None:
     """Where an old address now leads, if anywhere: one indexed query, made only on a 404."""
+    return old_address(path, query)[1]
+
+
+def old_address(path: str, query: bytes | str) -> tuple[bool, str | None]:
+    """Whether this blog knows the old address, and where it leads now (``None``: nowhere
+    public, such as a post that came in as a draft)."""
     if isinstance(query, bytes):
         query = query.decode("utf-8", "replace")
     found = db.session.execute(
@@ -75,11 +81,11 @@ def new_address(path: str, query: bytes | str) -> str | None:
         .options(lazyload("*"))  # the post's author and terms are not needed for its address
     ).first()
     if found is None:
-        return None
+        return False, None
     kind, target_url, post = found
     if kind in TARGET_KINDS:
-        return target_url or None
-    return permalink(post) if post is not None and post.is_public else None
+        return True, target_url or None
+    return True, permalink(post) if post is not None and post.is_public else None
 
 
 def guessed_address(path: str) -> str | None:

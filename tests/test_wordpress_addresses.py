@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hlsblog.extensions import db
-from hlsblog.models import Category, User, utcnow
+from hlsblog.models import Category, Post, User, utcnow
 from hlsblog.settings import set_setting
 from hlsblog.wxr import import_wxr
 
@@ -143,6 +143,9 @@ def test_paged_queries_keep_their_page(app, client, make_post, blog):
         "/?name=no-such-post",
         "/?cat=1&tag=beans",
         "/?feed=rss2",  # no feeds plugin: no feed to send anyone to
+        "/?attachment_id=999999",
+        "/?attachment_id=999999999999999999999",
+        "/?pagename=no-such-page",
     ],
 )
 def test_query_addresses_that_lead_nowhere_are_404(client, blog, query):
@@ -487,3 +490,24 @@ def test_an_address_from_an_older_permalink_structure_finds_its_post(client, mak
     assert client.get("/not-yet/").status_code == 404  # a draft is never guessed
     assert client.get("/no-such-thing/").status_code == 404
     assert client.get("/category/bean-poles/").status_code == 404  # an archive isn't a post
+
+
+def test_an_old_number_of_a_post_that_came_in_unpublished_is_404_not_our_post_of_that_number(
+    app, client, make_post
+):
+    # WordPress's post 14 came in as a draft; our own post 14 is someone else's.
+    with app.app_context():
+        import_wxr(FIXTURES / "wordpress-peer.xml")
+        draft = db.session.scalar(db.select(Post).where(Post.wp_id == 14))
+        assert draft is not None and draft.status == "draft"
+    while True:
+        made = make_post("Not the old post 14", body="Mine.")
+        if made["id"] >= 14:
+            break
+    assert client.get("/?p=14").status_code == 404
+
+
+def test_a_page_by_its_plain_path_query(client, make_post):
+    make_post("About", kind="page", slug="about")
+    response, chain = visit(client, "/?pagename=about")
+    assert chain == ["/about/"] and shows(response, "About")

@@ -19,8 +19,8 @@ from ..dates import to_utc
 from ..extensions import db
 from ..models import Category, Post, Tag, User
 from ..numbers import stranger_int
-from ..old_addresses import new_address
-from ..pages import PAGE, find_page
+from ..old_addresses import old_address
+from ..pages import PAGE, find_page, page_path
 from ..permissions import can_edit
 from ..posts import part_link, permalink, post_parts, public_content, public_posts
 from ..protection import is_locked, is_protected, public_excerpt
@@ -47,9 +47,14 @@ def index(page: int = 1) -> Any:
     if page == 1 and not WORDPRESS_QUERY.isdisjoint(request.args):
         # A WordPress number (?p=, ?page_id=, ?attachment_id=) of an imported post or file
         # wins over our own row of the same number.
-        moved = new_address(request.path, _without_part(request.args))
+        known, moved = old_address(request.path, _without_part(request.args))
         if moved is not None:
             return redirect(moved + (f"{part}/" if part > 1 else ""), 301)
+        if known or "attachment_id" in request.args:
+            # An old number of a post that came in unpublished is not our row of that number.
+            abort(404)
+    if page == 1 and "pagename" in request.args:  # WordPress's plain link to a page by path
+        return _page_by_path(request.args["pagename"], part)
     if page == 1 and request.args.get("p", "").strip():
         number = stranger_int(request.args["p"])  # ?p=² or ?p=10**30: no such post
         post = db.session.get(Post, number) if number else None
@@ -76,6 +81,14 @@ def _page_by_number(number: int, part: int = 1) -> Any:
     """``/?page_id=N``: a page's number, as WordPress links pages without pretty permalinks."""
     found = db.session.get(Post, number)
     if found is None or found.kind != PAGE or not found.is_public:
+        abort(404)
+    return redirect(part_link(found, part), 301)
+
+
+def _page_by_path(path: str, part: int = 1) -> Any:
+    """``/?pagename=about/team``: a page by its path, as WordPress's plain links may name it."""
+    found = find_page(path)
+    if found is None or not found.is_public or page_path(found).strip("/") != path.strip("/"):
         abort(404)
     return redirect(part_link(found, part), 301)
 

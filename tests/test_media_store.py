@@ -93,6 +93,15 @@ def test_an_animated_gif_keeps_every_frame(app):
         assert image.is_animated and image.n_frames == 3
 
 
+def test_an_animation_of_too_many_large_frames_is_refused_before_it_holds_a_worker(make_app):
+    # Each frame passes the pixel cap alone; together they would take a worker minutes.
+    app = make_app(plugins=[], UPLOAD_MAX_ANIMATION_PIXELS=1_000_000)
+    refused = refusal(app, animated_gif(frames=12, size=(400, 300)), "flood.gif")
+    assert refused.status == 413 and "too many frames" in refused.message
+    assert not uploads(app).exists() or not any(uploads(app).rglob("*.gif"))
+    assert store(app, animated_gif(frames=3, size=(400, 300)), "small.gif").mime == "image/gif"
+
+
 def test_a_png_named_jpg_is_kept_as_the_png_it_is(app, client):
     media = store(app, png_image(), "not-really.jpg")
     assert media.mime == "image/png"

@@ -13,7 +13,8 @@ import warnings
 from dataclasses import dataclass
 from typing import IO, Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from flask import current_app
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from .detect import IMAGE_FORMATS
 from .refused import UploadRefused
@@ -25,6 +26,7 @@ SIZES: dict[str, tuple[int, int, bool]] = {
     "large": (1024, 1024, False),
 }
 MAX_PIXELS = 60_000_000  # beyond this an image is refused, not decoded (decompression bombs)
+MAX_ANIMATION_PIXELS = 250_000_000  # all frames of an animation together (a second or two)
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 _QUALITY = {"JPEG": 82, "WEBP": 80, "AVIF": 60}
@@ -76,6 +78,7 @@ def prepare_image(image: Image.Image, shown_name: str) -> PreparedImage:
     fmt = str(image.format)
     try:
         if getattr(image, "is_animated", False):
+            _within_animation_budget(image, shown_name)
             return PreparedImage(fmt, _animated(image, fmt), {})
         upright = ImageOps.exif_transpose(image) or image
         upright.load()
@@ -90,6 +93,22 @@ def _exif_without_location(image: Image.Image) -> bytes:
     exif.pop(GPS_IFD, None)
     exif.pop(ORIENTATION, None)  # applied to the pixels
     return exif.tobytes() if len(exif) else b""
+
+
+def _within_animation_budget(image: Image.Image, shown_name: str) -> None:
+    """Refuse an animation whose frames together hold too many pixels, before decoding them all.
+
+    Each frame is checked against MAX_PIXELS alone; a small file can still hold hundreds of
+    large frames, and re-encoding them would hold a worker for as long as that takes.
+    """
+    budget = int(current_app.config.get("UPLOAD_MAX_ANIMATION_PIXELS", MAX_ANIMATION_PIXELS))
+    for _frame in ImageSequence.Iterator(image):  # decodes one frame at a time, stops early
+        budget -= image.width * image.height
+        if budget < 0:
+            raise UploadRefused(
+                f"{shown_name}: the animation has too many frames for its size.", 413
+            )
+    image.seek(0)
 
 
 def _animated(image: Image.Image, fmt: str) -> Rendition:

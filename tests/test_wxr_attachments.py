@@ -7,6 +7,7 @@ addresses of the files and their pages lead here, and a file that is not there i
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from media_samples import phone_photo, png_image, stored_files
+from PIL import Image
 
 from hlsblog.extensions import db
 from hlsblog.models import Media, Post
@@ -294,11 +296,14 @@ def test_the_export_lists_each_upload_for_wordpress_to_fetch(make_app: Any, tmp_
         assert served.status_code == 200  # the address WordPress will fetch answers
 
 
+@pytest.mark.parametrize("attached_file", [True, False], ids=["with-meta", "without-meta"])
 def test_uploads_kept_elsewhere_than_wp_content_are_found_by_the_attachments_addresses(
-    make_app: Any, tmp_path: Path
+    make_app: Any, tmp_path: Path, attached_file: bool
 ) -> None:
-    # A multisite blog's files live at /files/2012/01/…; _wp_attached_file is still 2012/01/….
+    # A multisite blog's files live at /files/2012/01/…; _wp_attached_file, if any, 2012/01/….
     text = FIXTURE.read_text().replace("/wp-content/uploads/", "/files/")
+    if not attached_file:
+        text = re.sub(r"<wp:postmeta><wp:meta_key><!\[CDATA\[_wp_attached_file.*", "", text)
     export = tmp_path / "multisite.xml"
     export.write_text(text)
     app = make_app(plugins=[])
@@ -308,3 +313,131 @@ def test_uploads_kept_elsewhere_than_wp_content_are_found_by_the_attachments_add
     assert 'src="/uploads/2012/01/photo-300x200.jpg"' in post
     assert "cheese.example/files/2012/01/photo" not in post
     assert 'src="/uploads/2012/01/diagram.png"' in body_of(app, "about")
+
+
+WPCOM = Path(__file__).parent / "fixtures" / "wxr" / "wordpress-com.xml"
+WPCOM_FILES = "https://shelf.files.wordpress.com"
+
+
+def painted(colour: str, size: tuple[int, int]) -> bytes:
+    """A JPEG of one colour: which picture a reader is shown can be told at a glance."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def wpcom_uploads(root: Path, *, all_of_them: bool = False) -> Path:
+    """The files of the WordPress.com blog as downloaded: ``YYYY/MM/name``, no wp-content."""
+    pictures = {
+        "2008/06/canola2.jpg": painted("yellow", (640, 480)),
+        "2013/03/image-alignment-580x300.jpg": painted("red", (580, 300)),
+    }
+    if all_of_them:
+        pictures["2013/03/image-alignment-150x150.jpg"] = painted("green", (150, 150))
+        pictures["2013/03/image-alignment-300x200.jpg"] = painted("blue", (300, 200))
+    for path, data in pictures.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    return root
+
+
+def shown(app: Flask, address: str) -> tuple[str, tuple[int, int]]:
+    """The colour and size of the picture a reader's browser gets at ``address``."""
+    with app.test_client().get(address) as response:
+        assert response.status_code == 200, address
+        with Image.open(io.BytesIO(response.data)) as image:
+            red, green, blue = image.convert("RGB").getpixel((image.width // 2, image.height // 2))
+            size = image.size
+    names = {"red": (255, 0, 0), "green": (0, 128, 0), "blue": (0, 0, 255), "yellow": (255, 255, 0)}
+    near = {
+        name: sum(abs(a - b) for a, b in zip(rgb, (red, green, blue), strict=True))
+        for name, rgb in names.items()
+    }
+    return min(near, key=near.__getitem__), size
+
+
+def images_in(html: str) -> dict[str, str]:
+    """Each ``<img>``'s alt text and the address it shows."""
+    return {
+        alt: src
+        for src, alt in re.findall(r'<img[^>]*?src="([^"]*)"[^>]*?alt="([^"]*)"', html)
+        + [(s, a) for a, s in re.findall(r'<img[^>]*?alt="([^"]*)"[^>]*?src="([^"]*)"', html)]
+    }
+
+
+def test_a_wordpress_com_export_finds_its_files_by_their_dated_addresses(
+    make_app: Any, tmp_path: Path
+) -> None:
+    # Files at https://SITE.files.wordpress.com/2008/06/…: no wp-content, no _wp_attached_file.
+    app = make_app(plugins=[])
+    args = ["import-wxr", str(WPCOM), "--uploads", str(wpcom_uploads(tmp_path))]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "file 2008/06/canola2.jpg: from the uploads folder" in result.output
+    assert "file 2013/03/image-alignment-580x300.jpg: from the uploads folder" in result.output
+    gallery = body_of(app, "gallery")
+    assert f"{WPCOM_FILES}/2008" not in gallery  # the files' host, ?w=300 or not, is left behind
+    assert 'href="/uploads/2008/06/canola2.jpg"' in gallery
+    assert shown(app, images_in(gallery)["canola"]) == ("yellow", (300, 225))
+    # The blog's own dated addresses are posts and pages, not files: untouched, not reported.
+    assert 'href="https://shelf.wordpress.com/2013/01/10/markup-image-alignment/"' in gallery
+    assert "still links to https://shelf.wordpress.com/" not in result.output
+    with app.app_context():
+        canola = db.session.scalar(db.select(Media).where(Media.wp_id == 611))
+        assert canola is not None and canola.alt == "canola"
+        assert canola.original_url == f"{WPCOM_FILES}/2008/06/canola2.jpg"
+        assert canola.post_id == db.session.scalar(db.select(Post.id).where(Post.wp_id == 555))
+    # Exported again, the attachment's page is its page, not its file's old address.
+    exported = tmp_path / "out.xml"
+    args = ["export-wxr", str(exported), "--base-url", "https://blog.example/"]
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
+    (item,) = (item for item in WxrReader(exported) if getattr(item, "wp_id", 0) == 611)
+    assert item.link == "https://shelf.wordpress.com/2013/01/10/markup-image-alignment/canola2/"
+    assert item.attachment_url == "https://blog.example/uploads/2008/06/canola2.jpg"
+
+
+def test_a_missing_picture_is_never_stood_in_for_by_one_whose_size_its_name_looks_like(
+    make_app: Any, tmp_path: Path
+) -> None:
+    # image-alignment-150x150.jpg is its own attachment, not a size of image-alignment-580x300.
+    app = make_app(plugins=[])
+    args = ["import-wxr", str(WPCOM), "--uploads", str(wpcom_uploads(tmp_path))]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    for wp_id, name in ((904, "150x150"), (905, "300x200")):
+        assert (
+            f"Missing file 2013/03/image-alignment-{name}.jpg (attachment {wp_id} "
+            f"'Image Alignment {name}'): not in the uploads folder."
+        ) in result.output
+        assert f"still links to {WPCOM_FILES}/2013/03/image-alignment-{name}.jpg" in result.output
+    images = images_in(body_of(app, "markup-image-alignment"))
+    assert images["Image Alignment 150x150"] == f"{WPCOM_FILES}/2013/03/image-alignment-150x150.jpg"
+    assert images["Image Alignment 300x200"] == f"{WPCOM_FILES}/2013/03/image-alignment-300x200.jpg"
+    # The 580x300 and its own WordPress size still come home.
+    assert shown(app, images["Image Alignment 580x300"]) == ("red", (580, 300))
+    assert shown(app, images["580x300 at medium"]) == ("red", (300, 155))
+
+
+def test_pictures_whose_names_look_like_each_others_sizes_each_show_their_own_copy(
+    make_app: Any, tmp_path: Path
+) -> None:
+    app = make_app(plugins=[])
+    uploads = wpcom_uploads(tmp_path, all_of_them=True)
+    result = app.test_cli_runner().invoke(
+        args=["import-wxr", str(WPCOM), "--uploads", str(uploads)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "still links to" not in result.output
+    images = images_in(body_of(app, "markup-image-alignment"))
+    assert {alt: shown(app, src) for alt, src in images.items()} == {
+        "Image Alignment 580x300": ("red", (580, 300)),
+        "580x300 at medium": ("red", (300, 155)),
+        "Image Alignment 150x150": ("green", (150, 150)),
+        "Image Alignment 300x200": ("blue", (300, 200)),
+    }
+    # Each attachment's old page leads to its own picture too.
+    client = app.test_client()
+    for wp_id, colour in ((904, "green"), (905, "blue"), (906, "red")):
+        response = client.get(f"/?attachment_id={wp_id}")
+        assert response.status_code == 301
+        assert shown(app, response.location)[0] == colour

@@ -1,10 +1,13 @@
 """WordPress attachments come home: their files stored as uploads, posts pointed at the copies.
 
 Each attachment's file is looked for in a copy of the old site's ``wp-content/uploads`` folder
-(by its ``_wp_attached_file``, else its address after ``/wp-content/uploads/``) and, when asked,
+(by its ``_wp_attached_file``, else its address after ``/wp-content/uploads/``, else the dated
+``YYYY/MM/name`` a WordPress.com files host or a multisite's ``/files/`` shows) and, when asked,
 fetched from the old site through the SSRF-safe fetcher. Every link in a post to an old host's
 upload, the original or any of WordPress's sizes (``-300x200``, ``-scaled``), then leads to the
 local copy, the nearest size we made; a link to a file that did not come stays and is listed.
+A link that is some attachment's own address is that attachment's alone: a file named like a
+size of another (``image-alignment-150x150.jpg``) is never swapped for the other's copy.
 """
 
 from __future__ import annotations
@@ -26,12 +29,17 @@ from ..models import Post
 from ..safe_fetch import FetchError, Limits, fetch
 from .reader import Channel, WxrItem
 from .report import ImportReport
+from .upload_names import (
+    DATED,
+    UPLOADS_MARK,
+    VARIANT,
+    asked_width,
+    attached_path,
+    nearest_size,
+    without_variant,
+)
 
-UPLOADS_MARK = "/wp-content/uploads/"
 ALT_META = "_wp_attachment_image_alt"
-FILE_META = "_wp_attached_file"
-# WordPress's copies of one upload: a size, the big-image ``-scaled``, a rotation, an edit.
-_VARIANT = re.compile(r"-(?:(\d+)x(\d+)|scaled|rotated|e\d{10,})(?=\.[A-Za-z0-9]+$)")
 # Absolute or protocol-relative addresses, and host-less ones opening an attribute, a Markdown
 # link or a srcset entry (only those into an uploads folder are ever changed).
 _URL = re.compile(
@@ -51,12 +59,16 @@ class AttachmentFiles:
     allowed_hosts: tuple[str, ...] = ()
     say: Say | None = None
     by_path: dict[str, Media] = field(default_factory=dict)  # "2012/01/photo.jpg" -> upload
+    # Each attachment's own path, its file here or not: no other upload's size stands in for it.
+    own_paths: set[str] = field(default_factory=set)
     by_wp_id: dict[int, Media] = field(default_factory=dict)
     parents: dict[int, int] = field(default_factory=dict)  # upload id -> parent's wp id
     old_hosts: set[str] = field(default_factory=set)
     # Where the old site kept uploads: WordPress's default, and any other an attachment shows
     # (a multisite's ``/files/``, a custom upload path).
     marks: set[str] = field(default_factory=lambda: {UPLOADS_MARK})
+    # Hosts that keep uploads at their root (``SITE.files.wordpress.com/2008/06/…``).
+    root_hosts: set[str] = field(default_factory=set)
 
     def learn_hosts(self, channel: Channel) -> None:
         """The old site's names: its links and base addresses (www or not, any scheme)."""
@@ -74,6 +86,8 @@ class AttachmentFiles:
         self._add_host(url)
         path = attached_path(item)
         self._learn_mark(url, path)
+        if path:
+            self.own_paths.add(path)
         media = self._already_here(item, url)
         if media is not None:
             report.count("files", "skipped", "already imported")
@@ -88,8 +102,11 @@ class AttachmentFiles:
         """The folder part of ``url`` when it ends with the file's path inside the uploads."""
         address = unquote(urlsplit(url).path)
         mark = address[: -len(path)] if path and address.endswith("/" + path) else ""
-        if len(mark) > 1:  # never "/": every address of the old site would look like a file
+        if len(mark) > 1:
             self.marks.add(mark)
+        elif mark == "/" and DATED.search(address):
+            # Never "/" as a mark: every address of the old site would look like a file.
+            self.root_hosts.add(_host_of(url))
 
     def _already_here(self, item: WxrItem, url: str) -> Media | None:
         query = db.select(Media)
@@ -172,8 +189,12 @@ class AttachmentFiles:
             self.say(line)
 
     def _register(self, media: Media, path: str, item: WxrItem) -> None:
-        for key in {path, _without_variant(path)} - {""}:
-            self.by_path.setdefault(key, media)
+        self.by_path[path] = media
+        # A ``-scaled`` original also answers for the name it was scaled from; a name that
+        # merely ends like a size (``-580x300``) is no other file's.
+        variant = VARIANT.search(path)
+        if variant is not None and not variant.group(1):
+            self.by_path.setdefault(without_variant(path), media)
         if item.wp_id is not None:
             self.by_wp_id[item.wp_id] = media
         if item.parent:
@@ -189,7 +210,7 @@ class AttachmentFiles:
             path = self.upload_path(url)
             if path is None:
                 return url
-            local = self.local_url(path)
+            local = self.local_url(path, asked_width(url))
             if local is None:
                 stayed.append(url)
                 return url
@@ -208,23 +229,33 @@ class AttachmentFiles:
             at = path.find(mark)
             if at >= 0:
                 return path[at + len(mark) :]
+        dated = DATED.match(path) if parts.netloc else None
+        if dated and _host_of(url) in self.root_hosts:
+            return dated.group(1)
         return None
 
     def media_for(self, path: str) -> Media | None:
-        """The upload an old upload path (any of its sizes) was brought home as, if any."""
-        return self.by_path.get(path) or self.by_path.get(_without_variant(path))
+        """The upload an old upload path (any of its sizes) was brought home as, if any.
 
-    def local_url(self, path: str) -> str | None:
-        """Our copy for an upload path, the size nearest WordPress's ``-WxH``; None if not here."""
+        An attachment's own path is that attachment's alone, whether its file came or not;
+        only a path no attachment has is taken for a WordPress size of another.
+        """
         media = self.by_path.get(path)
-        if media is not None:
-            return media_url(media)
-        variant = _VARIANT.search(path)
-        media = self.by_path.get(_without_variant(path)) if variant else None
-        if media is None or variant is None:
+        if media is not None or path in self.own_paths:
+            return media
+        return self.by_path.get(without_variant(path))
+
+    def local_url(self, path: str, width: int = 0) -> str | None:
+        """Our copy for an upload path, the size nearest WordPress's ``-WxH`` (or ``width``
+        asked by WordPress.com's ``?w=``); None if not here."""
+        media = self.media_for(path)
+        if media is None:
             return None
-        width, height = variant.group(1), variant.group(2)
-        return media_url(media, nearest_size(media, int(width or 0), int(height or 0)))
+        variant = None if path in self.by_path else VARIANT.search(path)
+        height = 0
+        if variant is not None and variant.group(1):
+            width, height = int(variant.group(1)), int(variant.group(2))
+        return media_url(media, nearest_size(media, width, height) if width else None)
 
     def link_parents(self) -> None:
         """Each upload to the post it was attached to (posts may come after attachments)."""
@@ -238,40 +269,6 @@ class AttachmentFiles:
             media = db.session.get(Media, media_id)
             if media is not None and parent in posts:
                 media.post_id = posts[parent]
-
-
-def nearest_size(media: Media, width: int, height: int) -> str | None:
-    """The size of ours closest to WordPress's ``width``×``height``; None for the original."""
-    sizes = media.sizes or {}
-    for name, entry in sizes.items():
-        if (entry["width"], entry["height"]) == (width, height):
-            return name
-    if not width:
-        return None
-    if width == height and "thumbnail" in sizes and sizes["thumbnail"]["width"] >= width:
-        return "thumbnail"
-    wide_enough = [
-        (entry["width"], name)
-        for name, entry in sizes.items()
-        if name != "thumbnail" and entry["width"] >= width
-    ]
-    return min(wide_enough)[1] if wide_enough else None
-
-
-def attached_path(item: WxrItem) -> str:
-    """The file's path inside ``wp-content/uploads``: its meta, else its address's tail."""
-    attached = (item.meta_value(FILE_META) or "").strip()
-    if attached and not attached.startswith(("http://", "https://", "/")):
-        return attached
-    path = unquote(urlsplit(item.attachment_url or item.guid).path)
-    mark = path.find(UPLOADS_MARK)
-    if mark >= 0:
-        return path[mark + len(UPLOADS_MARK) :]
-    return path.rsplit("/", 1)[-1]
-
-
-def _without_variant(path: str) -> str:
-    return _VARIANT.sub("", path)
 
 
 def _host_of(url: str) -> str:

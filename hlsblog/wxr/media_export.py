@@ -86,9 +86,16 @@ def _old_pages(wp_ids: list[int]) -> dict[int, str]:
     ).all()
     pages: dict[int, str] = {}
     for wp_id, url, path in rows:
-        if "attachment_id=" not in path and "/wp-content/uploads/" not in path:
+        if "attachment_id=" not in path and not _is_file(path):
             pages.setdefault(wp_id, url)
     return pages
+
+
+def _is_file(path: str) -> bool:
+    """Whether an old address is a file (``…/photo-300x200.jpg``), not a page: a WordPress.com
+    files host keeps uploads at its root, without ``/wp-content/uploads/``."""
+    name = path.split("?", 1)[0].rsplit("/", 1)[-1]
+    return "." in name.strip(".")
 
 
 def _parents(post_ids: list[int]) -> dict[int | None, Post]:

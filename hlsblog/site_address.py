@@ -25,7 +25,7 @@ from flask import Flask, Request, current_app, g, has_request_context, request
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import MapAdapter
 
-from .settings import get_setting
+from .settings import get_setting, set_setting
 
 SETTING = "site_url"
 
@@ -72,6 +72,21 @@ def _configured() -> str:
 def forget_site_url() -> None:
     """Read the address again on the next link (after Settings changed it)."""
     g.pop("hlsblog_site_url", None)
+
+
+def adopt_request_address() -> str | None:
+    """Make the address this request came to the site address, if none is set; what was set.
+
+    Called when an admin saves settings (mail among them): a logged-in admin's own request is
+    the one ``Host`` the blog can trust before anyone has set its address, and from then on a
+    stranger's ``Host`` no longer writes the links of mails.
+    """
+    if configured_site_url():
+        return None
+    address = normalize_site_url(request.host_url)
+    set_setting(SETTING, address)
+    forget_site_url()
+    return address
 
 
 def site_url() -> str:

@@ -157,6 +157,11 @@ def test_every_write_path_moves_the_content_generation(app):
         cli(app, "rerender")
 
     with LiveServer(app) as server:
+        # Saving a plugin's settings made the admin's address (the test client's localhost)
+        # the blog's; the blog is now read at the live server's.
+        with app.app_context():
+            set_setting("site_url", server.url)
+            db.session.commit()
         with moves(app, "a post that links to another"):
             link = f"Read [this]({server.url}{url})."
             source = write_post(admin, "/admin/posts/new", title="On brewing", body=link)

@@ -15,6 +15,7 @@ from flask import url_for
 
 from hlsblog import db
 from hlsblog.api import setting_key
+from hlsblog.plugins import current_host
 from hlsblog.settings import set_setting
 from hlsblog.testing import admin_client, submit_form
 
@@ -194,3 +195,32 @@ def test_search_engines_and_share_previews_are_given_the_site_address(make_app):
     front = reader.get("/", base_url=EVIL).get_data(as_text=True)
     assert '<link rel="canonical" href="https://blog.example.org/">' in front
     assert "evil.example" not in robots + sitemap + front
+
+
+def test_an_admin_turning_mail_on_fixes_the_address_so_a_forged_host_writes_no_mail(
+    make_app, make_post, inbox
+):
+    # A fresh blog with no address set: the admin's own request is the one Host to trust.
+    app = make_app(plugins=["moderation"])
+    admin = admin_client(app)
+    with app.app_context():  # the form as the page shows it, then the mail server filled in
+        specs = current_host().settings_specs()["moderation"].values()
+        form = {s.name: _shown(s.default) for s in specs if s.default is not False}
+    form |= {"smtp_host": "127.0.0.1", "smtp_port": str(inbox.port), "smtp_security": "none"}
+    saved = submit_form(admin, "/admin/plugins/", form, action="/admin/plugins/moderation/settings")
+    assert saved.status_code == 302
+    assert "The blog&#39;s address is now http://localhost" in admin.get("/admin/plugins/").text
+    post = make_post("Cats")
+
+    assert _comment(app.test_client(), post["url"], EVIL, EVIL).status_code == 303
+
+    message = inbox.wait_for_one()
+    text = _everything_in(message)
+    assert "evil.example" not in text
+    assert message["From"].endswith("<blog@localhost>")
+
+
+def _shown(default):
+    if default is True:
+        return "1"
+    return "\n".join(default) if isinstance(default, list | tuple) else str(default)

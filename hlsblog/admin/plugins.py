@@ -11,6 +11,7 @@ from ..extensions import db
 from ..plugin_settings import PluginSetting, setting_key
 from ..plugins import current_host, implemented_hooks, set_enabled
 from ..settings import get_setting, set_setting
+from ..site_address import adopt_request_address
 from . import admin_required, bp
 
 
@@ -85,7 +86,14 @@ def plugin_settings(name: str) -> Any:
         return redirect(url_for("admin.plugins") + f"#plugin-{name}")
     for key, value in values.items():
         set_setting(setting_key(name, key), value)
+    adopted = adopt_request_address()
     db.session.commit()
     record("plugin settings changed", name, ", ".join(sorted(values)))
     flash(f"Settings of {name} saved.", "info")
+    if adopted:
+        flash(
+            f"The blog's address is now {adopted}: mails and feeds link there"
+            " (Settings → Site address changes it).",
+            "info",
+        )
     return redirect(url_for("admin.plugins") + f"#plugin-{name}")

@@ -119,6 +119,19 @@ def test_removing_the_password_in_the_editor_opens_the_post_to_all(client, app, 
     assert SECRET in html and "Protected:" not in html
 
 
+def test_a_password_too_long_to_keep_is_refused_with_what_was_typed(client, app, secret):
+    admin = admin_client(app)
+    edit = f"/admin/posts/{secret['id']}/"
+    long = "correct horse battery staple " * 10  # 290 characters: cut short, it would never open
+    values = {"csrf_token": csrf_token(admin, edit), "title": "Treasure map"}
+    values |= {"body": SECRET, "status": "published", "password": long, "save": "1"}
+    refused = admin.post(edit, data=values)
+    assert refused.status_code == 400
+    assert "limited to 255 characters" in refused.text and long in refused.text
+    unlock(client, secret, "open sesame")  # the post keeps its old password
+    assert SECRET in text_of(client.get(secret["url"]))
+
+
 def test_each_post_has_its_own_cookie(client, app, make_post, secret):
     twin = make_post("Second map", body="The second secret.", password="open sesame")
     unlock(client, secret, "open sesame")

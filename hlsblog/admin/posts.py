@@ -78,6 +78,9 @@ def _form_values(post: Post) -> dict[str, Any]:
     }
 
 
+PASSWORD_LIMIT = 255  # the column's size, as WordPress's post_password
+
+
 def _apply_form(post: Post, form: Any) -> str | None:
     """Copy the form onto the post; an error message when something doesn't fit."""
     post.title = form.get("title", "").strip()[:500]
@@ -88,11 +91,13 @@ def _apply_form(post: Post, form: Any) -> str | None:
     post.comments_open = bool(form.get("comments_open"))
     # Kept as typed, as WordPress keeps it (an export carries it back); spaces alone are none.
     password = form.get("password", "")
-    post.password = password[:255] if password.strip() else ""
+    post.password = password if password.strip() else ""
     post.pings_open = bool(form.get("pings_open"))
     post.sticky = bool(form.get("sticky")) and post.kind != PAGE
     if not post.title and not post.body_source.strip():
         return f"A {post.kind} needs a title or some text."
+    if len(post.password) > PASSWORD_LIMIT:  # cut short, the one typed would never unlock it
+        return f"The password is limited to {PASSWORD_LIMIT} characters."
     if post.kind == PAGE:
         error = place_page(post, form.get("parent_id", ""), form.get("menu_order", ""))
         if error:

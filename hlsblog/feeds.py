@@ -277,6 +277,8 @@ def comment_entry(comment: Comment, single: bool = False) -> FeedEntry:
 
 def archive_name(scope: str, key: str) -> str | None:
     """The name of the category, tag or author (by slug or username); ``None`` if unknown."""
+    if "\x00" in key:  # no name holds one, and PostgreSQL refuses to look one up
+        return None
     if scope == "author":
         user = db.session.scalar(db.select(User).where(User.username == key))
         return user.name if user else None

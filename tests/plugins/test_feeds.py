@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import logging
 import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -291,3 +292,10 @@ def test_subscribers_of_wordpress_query_addresses_are_sent_on(client):
         assert response.headers["Location"] == target
     # WordPress: "This is not a valid feed template", 404; never the front page instead.
     assert client.get("/?feed=nonsense").status_code == 404
+
+
+@pytest.mark.parametrize("address", ["/tag/x%00/", "/category/x%00/", "/author/x%00/"])
+def test_a_nul_in_an_archive_address_is_a_400_the_feed_links_survive(client, caplog, address):
+    # PostgreSQL refuses to look a NUL up: the error page's feed links must not ask it to.
+    assert client.get(address).status_code == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text

@@ -254,18 +254,24 @@ def import_wxr_command(
 )
 @click.option(
     "--base-url",
-    default="http://localhost/",
-    show_default=True,
     help="The blog's public address for the links in the file, when no site address is set.",
 )
 @with_appcontext
 @needs_tables
-def export_wxr_command(file: str, base_url: str) -> None:
+def export_wxr_command(file: str, base_url: str | None) -> None:
     """Write the blog as a WordPress export (WXR 1.2) to FILE, or to standard output."""
+    from .site_address import configured_site_url
     from .wxr import export_wxr
 
+    if not base_url and not configured_site_url():
+        # WordPress's importer would fetch every attachment from a made-up address.
+        raise click.ClickException(
+            "The blog's public address is unknown, and every link in the export needs it: "
+            "set HLSBLOG_SITE_URL (or Admin → Settings → Site address), or give --base-url. "
+            "Nothing was written."
+        )
     with (
-        current_app.test_request_context(base_url=base_url),
+        current_app.test_request_context(base_url=base_url or "http://localhost/"),
         click.open_file(file, "w", encoding="utf-8") as out,
     ):
         for chunk in export_wxr():

@@ -243,7 +243,8 @@ def test_a_trashed_post_leaves_in_an_export_as_trash_and_stays_out_of_the_next_b
     _act(admin_client(app), binned["id"], "trash")
     export = tmp_path / "blog.xml"
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["export-wxr", str(export)]).exit_code == 0
+    export_args = ["export-wxr", str(export), "--base-url", "https://blog.example/"]
+    assert runner.invoke(args=export_args).exit_code == 0
     assert "<wp:status><![CDATA[trash]]></wp:status>" in export.read_text()
     with app.app_context():
         db.session.execute(db.delete(Comment))

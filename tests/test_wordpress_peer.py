@@ -339,7 +339,9 @@ def test_our_export_gives_wordpress_back_the_same_blog(
     before = blog_shape(peer.dump())
     moved_blog(app, EXPORT)
     ours = tmp_path / "from-hlsblog.xml"
-    done = app.test_cli_runner().invoke(args=["export-wxr", str(ours)])
+    done = app.test_cli_runner().invoke(
+        args=["export-wxr", str(ours), "--base-url", "http://localhost/"]
+    )
     assert done.exit_code == 0, done.output
     peer.reset()
     peer.import_wxr(ours)

@@ -23,6 +23,7 @@ from .attachments import AttachmentFiles
 from .context import Work
 from .items import ItemImporter, item_date
 from .names import clean_login
+from .origin import OtherSiteError, claim_site
 from .reader import Channel, WxrAuthor, WxrError, WxrItem, WxrReader, WxrTerm, check_version
 from .report import ImportReport
 from .zone import ZoneEvidence, settle_zone
@@ -47,15 +48,15 @@ def _read_all(reader: WxrReader, zone: ZoneEvidence | None) -> int:
     return total
 
 
-def survey(path: str | Path, zone: ZoneEvidence | None = None) -> tuple[int, bool]:
-    """The file's number of records, and whether it needs WordPress's fallback for ``]]>``.
+def survey(path: str | Path, zone: ZoneEvidence | None = None) -> tuple[Channel, int, bool]:
+    """The file's channel, number of records, and whether it needs the fallback for ``]]>``.
 
     A pre-2010 export whose only fault is an unescaped ``]]>`` inside CDATA is read as
     WordPress's importer reads it (``cdata.py``); a file broken otherwise is refused, its
     line named. ``zone`` gathers the old blog's offsets from GMT on the way.
     """
     try:
-        return scan(path, zone)[1], False
+        return *scan(path, zone), False
     except WxrError as strict:
         if not isinstance(strict.__cause__, ParseError):
             raise
@@ -69,7 +70,7 @@ def survey(path: str | Path, zone: ZoneEvidence | None = None) -> tuple[int, boo
         if not reader.repairs:
             raise strict from None
         check_version(reader.channel, Path(path).name)
-        return total, True
+        return reader.channel, total, True
 
 
 def repair_notes(reader: WxrReader, record: object) -> list[str]:
@@ -93,7 +94,8 @@ def import_wxr(
     are made local before it is saved and rendered.
     """
     zone = ZoneEvidence()
-    total, repair_cdata = survey(path, zone)
+    channel, total, repair_cdata = survey(path, zone)
+    claim_site(channel, Path(path).name)  # another site's export changes nothing
     report = ImportReport()
     # Before any post: a date with no GMT twin is read in the zone the addresses use.
     report.notes.extend(settle_zone(zone))
@@ -146,6 +148,8 @@ class Importer:
         self.users_by_wp_id: dict[int, int] = {}
         self.category_parents: dict[str, str] = {}
         self.known_terms: dict[tuple[str, str], Any] = {}
+        # WordPress 6 lists each term twice (wp:category or wp:tag, then wp:term).
+        self.terms_read: set[tuple[str, str]] = set()
         if files is not None:
             files.learn_hosts(channel)
         self.items = ItemImporter(self, files)
@@ -224,11 +228,17 @@ class Importer:
         return admin or "wordpress"
 
     def term(self, term: WxrTerm) -> None:
-        """Import a category or tag; other taxonomies are counted as skipped."""
+        """Import a category or tag; other taxonomies are counted as skipped.
+
+        A term the file listed before is read again (the second entry may say more) but not
+        counted again.
+        """
+        first = (term.taxonomy, term.slug) not in self.terms_read
+        self.terms_read.add((term.taxonomy, term.slug))
         if term.taxonomy == "category":
-            self.run("categories", f"category {term.slug!r}", lambda: self.category(term))
+            self.run("categories", f"category {term.slug!r}", lambda: self.category(term), first)
         elif term.taxonomy == "post_tag":
-            self.run("tags", f"tag {term.slug!r}", lambda: self.tag(term))
+            self.run("tags", f"tag {term.slug!r}", lambda: self.tag(term), first)
         else:
             reason = f"hlsblog has no {term.taxonomy or 'unnamed'} taxonomy"
             self.report.count("other", "skipped", reason)
@@ -310,4 +320,4 @@ def _is_below(category: Category, ancestor: Category) -> bool:
     return False
 
 
-__all__ = ["AttachmentFiles", "ImportReport", "WxrError", "import_wxr", "scan"]
+__all__ = ["AttachmentFiles", "ImportReport", "OtherSiteError", "WxrError", "import_wxr", "scan"]

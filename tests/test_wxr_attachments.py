@@ -441,3 +441,21 @@ def test_pictures_whose_names_look_like_each_others_sizes_each_show_their_own_co
         response = client.get(f"/?attachment_id={wp_id}")
         assert response.status_code == 301
         assert shown(app, response.location)[0] == colour
+
+
+def test_an_attachment_whose_id_no_database_keeps_is_named_and_the_rest_come_home(
+    make_app: Any, tmp_path: Path
+) -> None:
+    export = tmp_path / "huge-id.xml"
+    huge = "99999999999999999999"
+    export.write_text(
+        FIXTURE.read_text().replace(
+            "<wp:post_id>22</wp:post_id>", f"<wp:post_id>{huge}</wp:post_id>"
+        )
+    )
+    app = make_app(plugins=[])
+    args = ["import-wxr", str(export), "--uploads", str(old_uploads(tmp_path))]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1, result.output  # the item fails alone, named
+    assert "its id is too large to keep" in result.output
+    assert 'src="/uploads/2012/01/photo-300x200.jpg"' in body_of(app, "best-cheese")

@@ -26,6 +26,7 @@ from flask import current_app
 from ..extensions import db
 from ..media import Media, UploadRefused, media_url, store_upload, upload_max_bytes
 from ..models import Post
+from ..numbers import DB_INT_MAX
 from ..safe_fetch import FetchError, Limits, fetch
 from .reader import Channel, WxrItem
 from .report import ImportReport
@@ -83,6 +84,8 @@ class AttachmentFiles:
     def bring(self, item: WxrItem, report: ImportReport, created: datetime) -> None:
         """Store the attachment's file (kept from before, found or fetched), or say why not."""
         url = item.attachment_url or item.guid
+        if (item.wp_id or 0) > DB_INT_MAX:
+            return self._missing(report, item, url or item.label, "its id is too large to keep")
         self._add_host(url)
         path = attached_path(item)
         self._learn_mark(url, path)

@@ -81,7 +81,7 @@ def test_changing_ones_password_in_the_admin_ends_the_other_sessions(app, make_u
     make_user()
     laptop, phone = _logged_in(app), _logged_in(app)
     form = {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
-    done = submit_form(laptop, "/admin/profile", form, action="/admin/profile/password")
+    done = submit_form(laptop, "/admin/profile/", form, action="/admin/profile/password")
     assert done.status_code == 302
     assert _opens_admin(laptop)
     assert not _opens_admin(phone)
@@ -98,7 +98,7 @@ def test_a_password_change_needs_the_current_password_and_says_what_is_wrong(app
         ({"current": PASSWORD, "password": "short", "confirm": "short"}, "8 characters"),
         ({"current": PASSWORD, "password": NEW_PASSWORD, "confirm": "other"}, "do not match"),
     ]:
-        refused = submit_form(laptop, "/admin/profile", form, action="/admin/profile/password")
+        refused = submit_form(laptop, "/admin/profile/", form, action="/admin/profile/password")
         assert refused.status_code == 400
         assert said in refused.get_data(as_text=True)
     assert _opens_admin(phone)  # nothing changed

@@ -20,7 +20,7 @@ def _me() -> User:
     return user
 
 
-@bp.get("/profile")
+@bp.get("/profile/")
 def profile() -> Any:
     """Who you are, the password form and "Log out everywhere else"."""
     return render_template("admin/profile.html", user=_me())

@@ -42,6 +42,11 @@ POSTS = [
     ),
 ]
 
+ABOUT = (
+    "A page, not a post: it lives at its own address, in the page list beside the posts, and"
+    " never in the front page, the archives or the feed. Make more under **Admin → Pages**."
+)
+
 COMMENTS = [
     ("Ada", "ada@example.org", "Nice to see a blog engine this small.", None),
     ("Grace", "grace@example.org", "Agreed. <em>Threaded</em> replies too!", 0),
@@ -50,7 +55,7 @@ COMMENTS = [
 
 
 def add_demo_content(password: str) -> User:
-    """An admin, four posts in three categories, and a short comment thread."""
+    """An admin, four posts in three categories, a short comment thread and an About page."""
     set_setting("title", "hlsblog demo")
     set_setting("tagline", "A small, fast, safe blog engine")
     admin = User(username="admin", display_name="Admin", email="admin@example.org", role="admin")
@@ -73,6 +78,17 @@ def add_demo_content(password: str) -> User:
         save_post(post, categories=category, tags="demo")
         posts.append(post)
     _add_comments(posts[-1])
+    about = Post(
+        kind="page",
+        slug="about",
+        title="About",
+        body_source=ABOUT,
+        author_id=admin.id,
+        status="published",
+        published_at=start,
+        announced=True,
+    )
+    save_post(about)
     return admin
 
 

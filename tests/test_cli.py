@@ -49,7 +49,9 @@ def test_demo_content_and_its_login(app, runner, client, auth):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Post.id))) >= 3
         assert db.session.scalar(db.select(User).where(User.username == "admin"))
-    assert "Hello from hlsblog" in client.get("/").get_data(as_text=True)
+    front = client.get("/").get_data(as_text=True)
+    assert "Hello from hlsblog" in front and 'href="/about/"' in front
+    assert "A page, not a post" in client.get("/about/").get_data(as_text=True)
     assert auth.login("admin", password).headers["Location"] == "/admin/"
     assert password in runner.invoke(args=["demo"]).output  # a second run adds nothing
 

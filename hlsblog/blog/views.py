@@ -23,7 +23,7 @@ from ..old_addresses import old_address
 from ..pages import PAGE, find_page, page_path
 from ..permissions import can_edit
 from ..posts import part_link, permalink, post_parts, public_content, public_posts
-from ..protection import is_locked, is_protected, public_excerpt
+from ..protection import is_locked, is_protected
 from . import bp
 from .listing import paginate
 from .search import matching, words
@@ -304,7 +304,6 @@ def render_post(
         error=error,
         reply_to=str(stranger_int(str(reply_to)) or ""),
         page_kind="single",
-        description=public_excerpt(post, part=part),
     )
     response = make_response(html, status)
     if is_protected(post) and not locked:

@@ -72,6 +72,7 @@ def _register_core(app: Flask) -> None:
         ratelimit,
         request_limits,
         security,
+        tasks,
         templating,
     )
     from .admin import bp as admin_bp
@@ -92,6 +93,7 @@ def _register_core(app: Flask) -> None:
     cli.init_app(app)
     backup.init_app(app)
     media.init_app(app)
+    tasks.init_app(app)
     app.before_request(_per_request)
 
 

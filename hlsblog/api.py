@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import has_request_context
 
-from .background import run_later
 from .caching import GenerationCache
 from .comment_context import CommentContext, Verdict
 from .comment_input import CommentInput, CommentRefused, clean_text, normalize_url
@@ -46,6 +45,7 @@ from .safe_fetch import FetchError, FetchRefused, Limits, Response, check_url, f
 from .settings import content_generation, get_setting
 from .site_address import site_host, site_url
 from .sitemap_entry import SitemapEntry
+from .tasks import RunAgain, TaskFailed, run_later, task
 
 __all__ = [
     # hooks: implement the core's, or declare a plugin's own
@@ -120,7 +120,11 @@ __all__ = [
     # requests and work after them
     "csrf",
     "rate_limited",
+    # background work, through the task queue (hlsblog/tasks/)
+    "RunAgain",
+    "TaskFailed",
     "run_later",
+    "task",
 ]
 
 

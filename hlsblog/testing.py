@@ -30,6 +30,7 @@ from .extensions import db
 from .models import Comment, Post, User, utcnow
 from .posts import permalink, save_post
 from .rendering import comment_text_to_html
+from .tasks import task_queue
 
 PASSWORD = "correct horse battery"  # noqa: S105  (tests only)
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -120,6 +121,9 @@ def build_app(
         "SCHEDULE_CHECK_SECONDS": 0,
         "PLUGINS": None if plugins is None else ",".join(plugins),
         "INSTANCE_PATH": str(folder / "instance"),
+        # A consumer in the test's own process, started by the first task queued.
+        "TASK_CONSUMER_THREAD": "when-queued",
+        "TASK_POLL_SECONDS": 0.1,
         **config,
     }
     app = create_app(settings)
@@ -129,7 +133,8 @@ def build_app(
 
 
 def close_app(app: Flask) -> None:
-    """Hand back a test app's database connections."""
+    """Stop a test app's task consumer and hand back its database connections."""
+    task_queue(app).stop_consumer()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -7,8 +7,13 @@ on the address and on what the blog holds. The key is the full URL; the cache em
 so a write in any worker or process is seen by all of them on their next request. A page
 built while a scheduled post is waiting is kept only until that post goes public.
 
-The comment form's CSRF token is never stored: while a page is built for the cache,
-``csrf_token()`` gives a placeholder, and each answer fills in the reader's own token.
+A form's CSRF token is never stored: while a page is built for the cache, ``csrf_token()``
+gives a placeholder, and each answer fills in the reader's own token — none for a reader
+without a session, whose page then holds nothing of theirs: it is the same bytes for every
+such reader, no session is started for them, and it goes out ``public`` with ``s-maxage``
+(config ``PAGE_SHARED_MAX_AGE``) so a proxy in front may serve it too (docs/deploy.md).
+The reader forms on it are checked by origin instead (hlsblog/same_origin.py). A reader with
+a session is never given a shared copy: their answers are ``private`` and vary on ``Cookie``.
 ``GenerationCache`` keeps the pages; the feeds plugin keeps its built feeds in one too.
 """
 
@@ -28,6 +33,8 @@ from flask import Flask, Response, current_app, g, make_response, request, sessi
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from . import same_origin
+from .same_origin import ENDPOINTS, has_session
 from .schedule import next_publication
 from .settings import content_generation
 
@@ -120,13 +127,25 @@ def init_app(app: Flask | Any) -> None:
     # Flask-WTF offers its own as a global and through a context processor; ours must win both.
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})
+    same_origin.init_app(app)  # the forms on shared pages, which carry no token
 
 
 def csrf_token() -> str:
-    """The reader's CSRF token; the placeholder while a page is built for the cache."""
+    """The reader's CSRF token; the placeholder while a page is built for the cache.
+
+    A reader form (comments, post passwords) gets none for a reader without a session: it
+    is checked by origin instead, and asking for a token would start a session.
+    """
     if g.get("hlsblog_caching_page"):
         return PLACEHOLDER
+    if request.endpoint in ENDPOINTS and not has_session():
+        return ""
     return generate_csrf()
+
+
+def readers_token() -> str:
+    """What fills a cached page's placeholders: the session's token, or nothing without one."""
+    return generate_csrf() if has_session() else ""
 
 
 def _page_cache() -> GenerationCache[CachedPage] | None:
@@ -158,19 +177,21 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        cache = _page_cache() if is_neutral_reader() else None
+        neutral = is_neutral_reader()
+        cache = _page_cache() if neutral else None
         generation, key = (content_generation(), page_key()) if cache else ("", "")
         page = cache.get(generation, key) if cache else None
         if page is not None:
-            return serve(page, Response(mimetype="text/html"))
+            return serve(page, Response(mimetype="text/html"), shared=True)
         before = _readers_own()
         response, page = _render(view, args, kwargs)
         if page is None:
             return response
-        if cache is not None and _shareable(response, before):
+        shared = neutral and _shareable(response, before)
+        if cache is not None and shared:
             page = CachedPage(page.parts, page.digest, next_publication())
             cache.put(generation, key, page)
-        return serve(page, response)
+        return serve(page, response, shared)
 
     return wrapper
 
@@ -187,7 +208,7 @@ def _render(view: Callable[..., Any], args: Any, kwargs: Any) -> tuple[Response,
     html = response.get_data(as_text=True)
     if response.status_code != 200 or request.method not in ("GET", "HEAD"):
         if PLACEHOLDER in html:
-            response.set_data(html.replace(PLACEHOLDER, generate_csrf()))
+            response.set_data(html.replace(PLACEHOLDER, readers_token()))
         return response, None
     digest = hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
     parts = tuple(part.encode() for part in html.split(PLACEHOLDER))
@@ -201,29 +222,41 @@ def _readers_own() -> dict[str, Any]:
 def _shareable(response: Response, before: dict[str, Any]) -> bool:
     # Only a page whose building put nothing of the reader's in the session or a cookie may
     # be shown to another (Flask-Login marking the session "_fresh": False is nothing).
-    return _readers_own() == before and "Set-Cookie" not in response.headers
+    return (
+        _readers_own() == before
+        and "Set-Cookie" not in response.headers
+        and not response.cache_control.private
+    )
 
 
-def serve(page: CachedPage, response: Response) -> Response:
+def serve(page: CachedPage, response: Response, shared: bool = False) -> Response:
     """``page`` in ``response`` with this reader's token filled in; 304 when they hold it.
 
+    ``shared``: the page holds nothing of this reader's (the same bytes for every reader
+    without a session), so a shared cache may keep it for ``PAGE_SHARED_MAX_AGE`` seconds.
     The ETag joins the page's digest with the session's own token, which stays the same for
     the session's life (the signed form in the page changes every second, and every signed
     form of it stays valid).
     """
     etag, token = page.digest, ""
     if len(page.parts) > 1:
-        token = generate_csrf()
+        token = readers_token()
+    if token:
         raw = str(session.get("csrf_token", token))
         etag = hashlib.blake2b(f"{page.digest}:{raw}".encode(), digest_size=16).hexdigest()
-    if request.if_none_match.contains_weak(etag):
+    if request.if_none_match.contains_weak(etag):  # If-None-Match compares weakly (RFC 9110)
         response = Response(status=304)
     else:
-        response.set_data(token.encode().join(page.parts) if token else page.parts[0])
+        response.set_data(token.encode().join(page.parts))
     response.set_etag(etag)
-    # Readers may keep a page but must ask again; a page with a token is one reader's own.
-    response.cache_control.no_cache = True
-    if "csrf_token" in session:
-        response.cache_control.private = True
-    response.vary.add("Cookie")
+    if shared and not has_session():
+        # Browsers must ask again each time; a proxy may answer for a second or so, and an
+        # ETag revalidation (a 304) renews its copy cheaply.
+        response.cache_control.public = True
+        response.cache_control.max_age = 0
+        response.cache_control.s_maxage = int(current_app.config["PAGE_SHARED_MAX_AGE"])
+    else:
+        response.cache_control.private = True  # one reader's own: no shared cache keeps it
+        response.cache_control.no_cache = True
+    response.vary.add("Cookie")  # a session or a password cookie makes the page one's own
     return response

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULE_CHECK_SECONDS": 60.0,
     "EMPTY_TRASH_DAYS": 30,  # days a post waits in the Trash before it is deleted for good
     "PAGE_CACHE_SIZE": 256,  # whole pages kept per worker for anonymous readers; 0: off
+    # Seconds a shared cache (nginx in front, a CDN) may serve an anonymous reader's page or
+    # a feed before asking again: a new comment shows to the next reader within about this.
+    "PAGE_SHARED_MAX_AGE": 1,
     "HTTPS": False,
     "PROXY_COUNT": 0,
     # Failed logins allowed before a pause (hlsblog/auth/throttle.py): per account and client

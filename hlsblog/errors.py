@@ -9,6 +9,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .same_origin import OriginRefused
+
+EXPIRED = (
+    "Your session expired before the comment was sent. Nothing was lost: please send it again."
+)
 
 
 def init_app(app: Flask) -> None:
@@ -16,22 +21,24 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
-        # A comment refused for an old token re-renders with the reader's text kept.
+        # A comment refused for an old token, or for where it came from (same_origin),
+        # re-renders with the reader's text kept.
+        origin = error if isinstance(error, OriginRefused) else None
         if request.endpoint in ("blog.post", "blog.page") and request.method == "POST":
             from .blog.views import comment_refused
 
             try:
-                return comment_refused(
-                    "Your session expired before the comment was sent. "
-                    "Nothing was lost: please send it again.",
-                    400,
-                )
+                if origin:
+                    return comment_refused(origin.description, origin.code)
+                return comment_refused(EXPIRED, 400)
             except HTTPException as missing:  # no such post: answer that, not a 500
                 return http_error(missing)
         if request.endpoint == "blog.unlock":
             from .blog.protected import unlock_expired
 
             try:  # the post's own page again, still locked, saying what to do
+                if origin:
+                    return unlock_expired(origin.description, origin.code)
                 return unlock_expired()
             except HTTPException as missing:
                 return http_error(missing)

@@ -9,7 +9,7 @@ import pytest
 
 from hlsblog.extensions import db
 from hlsblog.models import Comment
-from hlsblog.testing import counting_commits, csrf_token, submit_form
+from hlsblog.testing import PASSWORD, counting_commits, csrf_token, submit_form
 
 # The core on its own: every plugin off, so these prove the blog needs none.
 pytestmark = pytest.mark.plugins()
@@ -133,11 +133,29 @@ def test_a_reply_to_an_unapproved_comment_is_refused(client, app, make_post, mak
     assert "not available" in response.get_data(as_text=True)
 
 
-def test_a_comment_without_a_csrf_token_is_refused_and_kept(client, app, make_post):
+def test_a_comment_from_another_sites_page_is_refused_and_kept(client, app, make_post):
     post = make_post()
-    response = client.post(post["url"], data=GOOD)
-    assert response.status_code == 400
-    assert "Lovely post." in response.get_data(as_text=True)
+    for headers in [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}]:
+        response = client.post(post["url"], data=GOOD, headers=headers)
+        assert response.status_code == 403
+        html = response.get_data(as_text=True)
+        assert "another site" in html and "Lovely post." in html
+    client.environ_base.pop("HTTP_SEC_FETCH_SITE")  # an older browser: Origin alone
+    response = client.post(post["url"], data=GOOD, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403 and "Lovely post." in response.get_data(as_text=True)
+    assert stored(app) == []
+
+
+def test_a_logged_in_users_comment_without_its_token_is_refused_and_kept(client, app, make_post):
+    post = make_post()
+    assert (
+        submit_form(client, "/login", {"username": "writer", "password": PASSWORD}).status_code
+        == 302
+    )
+    response = client.post(post["url"], data={"comment": "Lovely post."})
+    assert response.status_code == 400  # same-origin says nothing: a session keeps its token
+    html = response.get_data(as_text=True)
+    assert "session expired" in html and "Lovely post." in html
     assert stored(app) == []
 
 

@@ -155,12 +155,24 @@ def test_the_page_cache_keeps_unlocked_and_locked_copies_apart(app, secret):
 
 
 def test_the_form_is_protected_against_cross_site_posts(client, secret):
-    response = client.post(f"/unlock/{secret['id']}", data={"post_password": "open sesame"})
-    assert response.status_code == 400 and not unlock_cookies(response)
-    html = text_of(response)  # a reader whose session expired is told what to do
-    assert "please enter it again" in html and 'name="post_password"' in html
+    address, data = f"/unlock/{secret['id']}", {"post_password": "open sesame"}
+    response = client.post(address, data=data, headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403 and not unlock_cookies(response)
+    html = text_of(response)  # the reader is told why, on the post's own page
+    assert "another site" in html and 'name="post_password"' in html
     assert SECRET not in html
+    client.environ_base.pop("HTTP_SEC_FETCH_SITE")  # a browser that says nothing
+    response = client.post(address, data=data)
+    assert response.status_code == 400 and not unlock_cookies(response)
+    assert "did not say" in text_of(response) and SECRET not in text_of(response)
     assert client.post("/unlock/9999", data={}).status_code == 404
+
+
+def test_a_logged_in_users_password_form_keeps_its_token(app, secret):
+    admin = admin_client(app)
+    response = admin.post(f"/unlock/{secret['id']}", data={"post_password": "open sesame"})
+    assert response.status_code == 400 and not unlock_cookies(response)
+    assert "please enter it again" in text_of(response)  # as when a session's token is stale
 
 
 def test_unlocking_a_post_that_is_not_there_is_a_404(client, make_post):

@@ -48,11 +48,14 @@ def unlock(post_id: int) -> Any:
     return response
 
 
-def unlock_expired() -> Any:
-    """The post's page, still locked, when the form's CSRF token was missing or stale (400)."""
+def unlock_expired(message: str = EXPIRED, status: int = 400) -> Any:
+    """The post's page, still locked, when the form's CSRF token was missing or stale (400).
+
+    Also when a token-less form did not come from this site's page (``message`` says so).
+    """
     post = _visible((request.view_args or {}).get("post_id", 0))
     part = _part(post, request.form.get("part", ""))
-    return render_post(post, part=part, password_error=EXPIRED, status=400)
+    return render_post(post, part=part, password_error=message, status=status)
 
 
 def _visible(post_id: int) -> Post:

@@ -41,7 +41,16 @@ def serve() -> None:
     setup()
     flask = [BIN / "flask", "--app", "app"]
     run(*flask, "demo")
-    run(*flask, "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"))
+    # The task queue's consumer (pings, mail, scheduled posts) runs beside the web server, as
+    # `flask --app app worker` does in production, and stops with it.
+    worker = subprocess.Popen([str(a) for a in (*flask, "worker")], cwd=ROOT)  # noqa: S603
+    try:
+        run(*flask, "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"))
+    except KeyboardInterrupt:  # Ctrl-C: the way to stop it, not an error
+        pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def test() -> None:

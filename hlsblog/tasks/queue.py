@@ -195,6 +195,7 @@ class BlogConsumer(Consumer):  # type: ignore[misc]
             max_delay=float(config["TASK_POLL_SECONDS"]),
             scheduler_interval=1,
             shutdown_timeout=10,
+            graceful_signal="TERM",  # systemd's stop: let running tasks end (10 s at most)
         )
         self._beating = threading.Event()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import task_samples as samples
 
-from hlsblog import db, get_setting, run_later
+from hlsblog import Post, db, get_setting, run_later, utcnow
+from hlsblog.models import AuditEntry
 from hlsblog.settings import set_setting
 from hlsblog.tasks import ledger, task_queue, upkeep
 
@@ -119,3 +121,29 @@ def test_a_function_that_is_not_a_task_is_refused_with_how_to_declare_it(queue_a
         run_later(helper)
     with queue_app.app_context(), pytest.raises(TypeError, match="must be JSON"):
         run_later(samples.remember_title, object())
+
+
+def test_the_trash_empties_itself_on_a_blog_nobody_visits(make_app, make_post):
+    app = make_app(plugins=[], EMPTY_TRASH_DAYS=30)
+    old = make_post(title="Binned long ago")
+    recent = make_post(title="Binned yesterday")
+    with app.app_context():
+        for post_id, days in ((old["id"], 40), (recent["id"], 1)):
+            post = db.session.get(Post, post_id)
+            post.status, post.trashed_at = "trash", utcnow() - timedelta(days=days)
+        db.session.commit()
+    task_queue(app).start_consumer()  # its first tick queues the periodic tasks at once
+
+    def titles() -> list[str]:
+        with app.app_context():
+            return sorted(db.session.scalars(db.select(Post.title)))
+
+    def audited() -> bool:
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count(AuditEntry.id))) > 0
+
+    wait_until(audited)
+    assert titles() == ["Binned yesterday"]
+    with app.app_context():
+        entry = db.session.scalars(db.select(AuditEntry)).one()
+        assert (entry.action, entry.target) == ("trash emptied", "Binned long ago")

@@ -16,3 +16,13 @@ def publish_due_posts() -> None:
     # must be the plugins that are on now.
     current_host().refresh(get_setting(STATE_KEY))
     announce_due_posts()
+
+
+@task(every_minutes=60)
+def empty_old_trash() -> None:
+    """Delete for good the posts that have waited their days in the Trash."""
+    from ..audit import record
+    from ..trash import empty_trash, trash_days
+
+    if titles := empty_trash():
+        record("trash emptied", ", ".join(titles), f"in the Trash over {trash_days()} days")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from hlsblog import Comment, CommentContext, PluginSetting, Post, Verdict, hookimpl
 
-from . import events, purge, redirect, rules, slots, unsubscribe
+from . import events, purge, redirect, rules, slots, unsubscribe  # noqa: F401  (purge: its task)
 from .models import CommentMark, ReplySubscription
 from .settings import SETTINGS
 
@@ -62,8 +62,8 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
-    """The old queue address (a redirect), the public unsubscribe page, the lazy purge."""
-    return [redirect.bp, unsubscribe.bp, purge.bp]
+    """The old queue address (a redirect), the public unsubscribe page."""
+    return [redirect.bp, unsubscribe.bp]
 
 
 @hookimpl

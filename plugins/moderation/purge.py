@@ -1,22 +1,20 @@
-"""Emptying spam and trash of comments that have sat there longer than the set days."""
+"""Emptying spam and trash of comments that have sat there longer than the set days.
+
+An hourly task of the plugin does it, on a blog nobody visits too; ``flask --app app
+moderation purge`` does it at once. (It used to run when someone opened the comment queue,
+since nothing ran on its own; the task queue's consumers now do, so that trick is gone.)
+"""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
-from flask import Blueprint, current_app, request
-from flask_login import current_user
-
-from hlsblog import Comment, db, delete_comment, is_enabled, utcnow
+from hlsblog import Comment, RunAgain, db, delete_comment, is_enabled, task, utcnow
 
 from .models import CommentMark
 from .settings import NAME, settings
 
-bp = Blueprint("moderation_purge", __name__)
-EVERY_SECONDS = 3600
 BATCH = 200
-_LAST_RUN = "moderation.purged_at"
 
 
 def purge_old(days: int) -> int:
@@ -37,20 +35,10 @@ def purge_old(days: int) -> int:
     return len(doomed)
 
 
-@bp.before_app_request
-def _on_opening_the_queue() -> None:
-    # Before the comment queue lists anything, so what it shows is what stays.
-    if request.endpoint != "admin.comments" or request.method != "GET":
+@task(every_minutes=60, plugin=NAME)
+def purge_spam_and_trash() -> None:
+    """Every hour, a batch of old spam and trash; the next batch straight after a full one."""
+    if not is_enabled(NAME):
         return
-    if current_user.is_authenticated and is_enabled(NAME):
-        purge_now_and_then()
-
-
-def purge_now_and_then() -> None:
-    """Purge at most once an hour per worker, when someone opens the comment queue."""
-    now = time.monotonic()
-    last = current_app.extensions.get(_LAST_RUN)
-    if last is not None and now - last < EVERY_SECONDS:
-        return
-    current_app.extensions[_LAST_RUN] = now
-    purge_old(int(settings.purge_days or 0))
+    if purge_old(int(settings.purge_days or 0)) == BATCH:
+        raise RunAgain(1, "more old spam and trash to empty")

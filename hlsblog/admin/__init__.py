@@ -63,6 +63,7 @@ from . import (  # noqa: E402,F401
     posts,
     profile,
     settings,
+    tasks,
     terms,
     users,
     wxr,

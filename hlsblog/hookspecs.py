@@ -41,6 +41,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from email.message import EmailMessage
+
     import click
     from flask import Blueprint
     from markupsafe import Markup
@@ -97,7 +100,10 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | str | None:
     On reader pages, slots are rendered once per content generation and the page is shown to
     every reader who has no session data of their own: a slot's HTML must depend only on its
     context and the request's address, never on the session, cookies or headers. A form in a
-    slot uses ``csrf_token()``, which is filled in per reader when the page is served.
+    slot uses ``csrf_token()``, which is filled in per reader when the page is served: empty
+    for a reader without a session, whose page is shared, so such a form is refused unless its
+    view is one the core checks by origin instead (the comment form's fields, in the
+    ``comment_form`` slot, are).
     """
 
 
@@ -190,9 +196,22 @@ def post_updated(post: Post) -> None:
     """Action, after a public post's content was saved again (not on first publication)."""
 
 
+@hookspec(firstresult=True)
+def mail_transport() -> Callable[[EmailMessage], object] | None:
+    """First-result, when the core sends mail of its own (a lost password's link) or asks if it can.
+
+    A plugin that delivers mail (the bundled moderation plugin, when its SMTP server is set)
+    returns a function that takes an ``email.message.EmailMessage`` (To, Subject and text
+    filled in; the function adds From) and sends it, preferably after the request
+    (``run_later``). ``None``: this plugin can't send mail now. With no answer the core sends
+    nothing, and the login page offers no "Lost your password?" link. The core never imports
+    a plugin, so this is the one way its mail leaves.
+    """
+
+
 @hookspec
 def plugin_settings() -> list[PluginSetting] | None:
-    """Collect: the settings this plugin takes, shown as a form on the admin's Plugins page.
+    """Collect: the settings this plugin takes, shown as a form on its own page under Plugins.
 
     Return ``hlsblog.PluginSetting`` items (name, type, default, help, choices, env). Read a
     value as ``hlsblog.settings_for(plugin).name``. A setting with ``env`` set is read from

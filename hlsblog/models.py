@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -49,6 +49,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # Raised to revoke every session and remember-me cookie issued before (logout everywhere,
     # a new password): a cookie carries the generation it was issued under.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Disabled by an admin: kept with their posts (an author's name stays on them), no login.
+    disabled: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to log in a user who is not active."""
+        return not self.disabled
 
     @property
     def name(self) -> str:

@@ -26,7 +26,7 @@ def user_for_session(token: str) -> User | None:
     if not (_small_number(ident) and _small_number(generation)):
         return None
     user = db.session.get(User, int(ident))
-    if user is None or user.session_generation != int(generation):
+    if user is None or user.disabled or user.session_generation != int(generation):
         return None
     return user
 

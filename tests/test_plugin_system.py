@@ -222,9 +222,9 @@ def template_slot(slot, context):
     app = make_app(plugins=["tuned"], PLUGINS_FOLDER=str(folder))
     client = admin_client(app)
     assert "<p id=tuned>hi|s3cret</p>" in client.get("/").get_data(as_text=True)
-    page = client.get("/admin/plugins/").get_data(as_text=True)
-    start = page.index('id="plugin-tuned"')
-    form = page[start : page.index("</section>", start)]
+    page = client.get("/admin/plugins/tuned/").get_data(as_text=True)
+    start = page.index('class="plugin-settings')
+    form = page[start : page.index("</form>", start)]
     assert "TUNED_SECRET" in form and "s3cret" not in form
     bad = submit_form(
         client,

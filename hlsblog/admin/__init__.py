@@ -57,6 +57,7 @@ from . import (  # noqa: E402,F401
     audit,
     comment_page,
     comments,
+    editor,
     media,
     pages,
     plugins,

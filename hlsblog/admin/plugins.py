@@ -1,4 +1,4 @@
-"""The Plugins page: what is installed, what is on, what failed, and each one's settings."""
+"""The Plugins page (what is installed, on, failing) and each plugin's own settings page."""
 
 from __future__ import annotations
 
@@ -18,21 +18,34 @@ from . import admin_required, bp
 @bp.route("/plugins/")
 @admin_required
 def plugins() -> Any:
-    """Every discovered plugin with its state, hooks, errors and settings form."""
+    """Every discovered plugin with its state, hooks and errors; settings are on its own page."""
     host = current_host()
-    rows: list[dict[str, Any]] = [
-        {
-            "info": info,
-            "enabled": host.is_enabled(name),
-            "hooks": implemented_hooks(info),
-            "settings": list(host.settings_specs().get(name, {}).values()),
-        }
-        for name, info in sorted(host.infos.items())
-    ]
-    stored = {row["info"].name: _current_values(row["info"].name, row["settings"]) for row in rows}
+    rows = [_row(host, name) for name in sorted(host.infos)]
+    return render_template("admin/plugins.html", rows=rows, pinned=host.pinned is not None)
+
+
+@bp.route("/plugins/<name>/")
+@admin_required
+def plugin_page(name: str) -> Any:
+    """One plugin: what it does, its state, and its settings form."""
+    host = current_host()
+    if name not in host.infos:
+        abort(404)
+    row = _row(host, name)
+    values = _current_values(name, row["settings"])
     return render_template(
-        "admin/plugins.html", rows=rows, pinned=host.pinned is not None, values=stored
+        "admin/plugin.html", row=row, pinned=host.pinned is not None, values=values
     )
+
+
+def _row(host: Any, name: str) -> dict[str, Any]:
+    info = host.infos[name]
+    return {
+        "info": info,
+        "enabled": host.is_enabled(name),
+        "hooks": implemented_hooks(info),
+        "settings": list(host.settings_specs().get(name, {}).values()),
+    }
 
 
 def _current_values(plugin: str, specs: list[PluginSetting]) -> dict[str, Any]:
@@ -57,6 +70,8 @@ def toggle_plugin(name: str) -> Any:
     set_enabled(name, turn_on)
     record(f"plugin {'enabled' if turn_on else 'disabled'}", name)
     flash(f"Plugin {name} {'enabled' if turn_on else 'disabled'}.", "info")
+    if request.form.get("back") == "plugin":  # pressed on the plugin's own page
+        return redirect(url_for("admin.plugin_page", name=name))
     return redirect(url_for("admin.plugins"))
 
 
@@ -83,7 +98,7 @@ def plugin_settings(name: str) -> Any:
     if errors:
         for error in errors:
             flash(error, "error")
-        return redirect(url_for("admin.plugins") + f"#plugin-{name}")
+        return redirect(url_for("admin.plugin_page", name=name))
     for key, value in values.items():
         set_setting(setting_key(name, key), value)
     adopted = adopt_request_address()
@@ -96,4 +111,4 @@ def plugin_settings(name: str) -> Any:
             " (Settings → Site address changes it).",
             "info",
         )
-    return redirect(url_for("admin.plugins") + f"#plugin-{name}")
+    return redirect(url_for("admin.plugin_page", name=name))

@@ -18,22 +18,38 @@ from ..settings import get_setting
 from ..trash import TRASH, delete_post, empty_trash, restore_post, trash_days, trash_post
 from . import bp, may_edit
 from .media_items import attach_uploads
+from .post_list import (
+    ACTIONS,
+    ACTIONS_OF,
+    OUT_OF_TRASH,
+    PER_PAGE,
+    STATUS_LABELS,
+    chosen_status,
+    listed,
+    page_number,
+    tab_counts,
+)
 
 
 @bp.route("/posts/")
 def posts() -> Any:
-    """Every post the user may edit, newest first; ``?status=trash`` shows the Trash."""
+    """The posts the user may edit, newest first: by status, searched, a page at a time."""
     if current_user.is_admin:
         _empty_old_trash()
-    in_trash = request.args.get("status") == TRASH
-    chosen = (Post.status == TRASH) if in_trash else (Post.status != TRASH)
-    query = editable_only(db.select(Post).where(chosen, Post.kind == "post"), current_user)
-    query = query.order_by(Post.created_at.desc())
+    status, words, page = chosen_status(), request.args.get("q", "").strip()[:200], page_number()
+    found, total = listed("post", status, words, page)
     return render_template(
         "admin/posts.html",
-        posts=db.session.scalars(query).all(),
-        in_trash=in_trash,
-        counts=status_counts("post"),
+        posts=found,
+        status=status,
+        in_trash=status == TRASH,
+        q=words,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        total=total,
+        counts=tab_counts("post"),
+        labels=STATUS_LABELS,
+        actions=[(a, ACTIONS[a][0]) for a in ACTIONS_OF.get(status, OUT_OF_TRASH)],
         trash_days=trash_days(),
     )
 

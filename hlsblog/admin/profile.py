@@ -1,4 +1,4 @@
-"""Your own profile: a new password, and ending your sessions on every other device."""
+"""Your own profile: name and mail, a new password, and ending your sessions elsewhere."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import User
 from ..sessions import keep_this_session, revoke_sessions
-from ..users import check_new_password
+from ..users import check_new_password, update_details
 from . import bp
 
 
@@ -23,7 +23,25 @@ def _me() -> User:
 @bp.get("/profile/")
 def profile() -> Any:
     """Who you are, the password form and "Log out everywhere else"."""
-    return render_template("admin/profile.html", user=_me())
+    user = _me()
+    values = {"display_name": user.display_name, "email": user.email}
+    return render_template("admin/profile.html", user=user, values=values)
+
+
+@bp.post("/profile/details")
+def change_details() -> Any:
+    """Your display name (shown on your posts) and mail address (for a lost password)."""
+    user, form = _me(), request.form
+    try:
+        update_details(user, form.get("display_name", "").strip(), form.get("email", "").strip())
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return render_template("admin/profile.html", user=user, values=form), 400
+    db.session.commit()
+    record("profile changed", user.username)
+    flash("Your name and mail address are saved.", "info")
+    return redirect(url_for("admin.profile"))
 
 
 @bp.post("/profile/sessions")
@@ -46,7 +64,8 @@ def change_password() -> Any:
         _check_change(user, form.get("current", ""), form.get("password", ""), form)
     except ValueError as exc:
         flash(str(exc), "error")
-        return render_template("admin/profile.html", user=user), 400
+        values = {"display_name": user.display_name, "email": user.email}
+        return render_template("admin/profile.html", user=user, values=values), 400
     user.set_password(form["password"])
     revoke_sessions(user)
     db.session.commit()

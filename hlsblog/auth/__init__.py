@@ -46,6 +46,9 @@ def _try_login(username: str) -> Any:
     user = db.session.scalar(db.select(User).where(User.username == username))
     if user is not None and user.check_password(request.form.get("password", "")):
         attempt.give_back()
+        if user.disabled:  # told only to someone who knows the password
+            flash("This account is disabled: ask an admin of the blog.", "error")
+            return render_template("auth/login.html", username=username, next=""), 403
         start_session(user, remember=bool(request.form.get("remember")))
         return redirect(_next(request.form.get("next")))
     flash("Unknown username or wrong password.", "error")
@@ -63,3 +66,6 @@ def logout() -> Any:
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("blog.index"))
+
+
+from . import reset  # noqa: E402,F401  (its routes join this blueprint)

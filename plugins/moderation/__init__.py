@@ -8,6 +8,8 @@ queue (/admin/comments/); the plugin's old queue address leads there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from email.message import EmailMessage
 from typing import Any
 
 import click
@@ -17,8 +19,9 @@ from markupsafe import Markup
 from hlsblog import Comment, CommentContext, PluginSetting, Post, Verdict, hookimpl
 
 from . import events, purge, redirect, rules, slots, unsubscribe  # noqa: F401  (purge: its task)
+from .mail import send
 from .models import CommentMark, ReplySubscription
-from .settings import SETTINGS
+from .settings import SETTINGS, settings
 
 __version__ = "1.0.0"
 
@@ -51,6 +54,12 @@ def comment_saved(comment: Comment, context: CommentContext) -> None:
 def comment_status_changed(comment: Comment, old: str, new: str, context: CommentContext) -> None:
     """Time moves to spam or trash; tell subscribers of newly approved replies."""
     events.on_status_changed(comment, old, new)
+
+
+@hookimpl
+def mail_transport() -> Callable[[EmailMessage], bool] | None:
+    """Send the core's mail (a lost password's link) through the SMTP server set here."""
+    return send if str(settings.smtp_host or "").strip() else None
 
 
 @hookimpl

@@ -170,7 +170,7 @@ def test_the_admin_picks_and_orders_the_targets(app, client, make_user, auth, ma
     make_user()
     auth.login()
     post = make_post()
-    form = client.get("/admin/plugins/").get_data(as_text=True)
+    form = client.get("/admin/plugins/share/").get_data(as_text=True)
     assert f'value="{", ".join(BUNDLED)}"' in form  # the default: every target, in order
     save_share_settings(client, targets="mastodon, email, reddit")
     assert list(share_links(client.get(post["url"]).get_data(as_text=True))) == [
@@ -195,7 +195,7 @@ def test_a_third_party_target_takes_a_dozen_lines_and_shows_everywhere(make_app,
     assert list(links)[-1] == "examplesocial"
     assert links["examplesocial"].startswith("https://social.example/share?")
     assert query(links["examplesocial"]) == {"u": f"http://localhost{url}", "t": "Café & crème"}
-    form = client.get("/admin/plugins/").get_data(as_text=True)
+    form = client.get("/admin/plugins/share/").get_data(as_text=True)
     assert "From: " + ", ".join([*BUNDLED, "examplesocial"]) in form
     save_share_settings(client, targets="examplesocial, email")
     assert list(share_links(client.get(url).get_data(as_text=True))) == ["examplesocial", "email"]

@@ -22,7 +22,9 @@ __version__ = VERSION
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
     """The three protocols' endpoints, and the admin's Linkbacks pages."""
-    from . import admin, pingback, trackback, webmention  # noqa: F401  (they add the routes)
+    # They add the routes, and declare the tasks (send_ping, verify_*) before any consumer
+    # runs one: a `flask worker` process imports the plugin but never calls its other hooks.
+    from . import admin, pingback, send, trackback, webmention  # noqa: F401
     from .routes import admin as admin_bp
     from .routes import protocols
 
@@ -31,10 +33,11 @@ def register_blueprints() -> list[Blueprint]:
 
 @hookimpl
 def register_models() -> list[type]:
-    """Pings sent (with their retries), and Webmentions and TrackBacks waiting to be checked."""
-    from .models import IncomingWebmention, OutboundPing, PendingTrackBack
+    """Pings sent (with their retries), Webmentions and TrackBacks waiting to be checked, and
+    when each host may next be pinged."""
+    from .models import HostTurn, IncomingWebmention, OutboundPing, PendingTrackBack
 
-    return [OutboundPing, IncomingWebmention, PendingTrackBack]
+    return [OutboundPing, IncomingWebmention, PendingTrackBack, HostTurn]
 
 
 @hookimpl

@@ -1,4 +1,5 @@
-"""What the linkback plugin stores: pings it sent, and pings received waiting to be verified."""
+"""What the linkback plugin stores: pings it sent, pings received waiting to be verified, and
+when each host may next be pinged."""
 
 from __future__ import annotations
 
@@ -65,3 +66,12 @@ class PendingTrackBack(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(20), default="queued")
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HostTurn(db.Model):  # type: ignore[name-defined]
+    """When a host may next be pinged: one row per host, shared by every consumer of the blog."""
+
+    __tablename__ = "linkback_host_turn"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column()

@@ -1,14 +1,16 @@
-"""Pinging the pages a post links to, in a background thread, with retries and a record.
+"""Pinging the pages a post links to, through the task queue, with retries and a record.
 
-Each link gets one ``OutboundPing`` row: which protocol, which endpoint, how many attempts,
-and the outcome, shown on the admin's Linkbacks page.
+Each link of a post is one task (``send_ping``, keyed by post and link, so one ping waits
+once) and one ``OutboundPing`` row: which protocol, which endpoint, how many attempts, and
+the outcome, shown on the admin's Linkbacks page. A task that must wait (its host's turn
+has not come, the host asked us to slow down, a passing failure's retry delay) hands itself
+back to the queue with ``RunAgain`` and holds no worker meanwhile.
 """
 
 from __future__ import annotations
 
-import heapq
+import hashlib
 import re
-import time
 import xmlrpc.client
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -20,6 +22,7 @@ from flask import current_app
 
 from hlsblog import (
     Post,
+    RunAgain,
     db,
     get_setting,
     is_protected,
@@ -27,6 +30,7 @@ from hlsblog import (
     public_excerpt,
     run_later,
     strip_tags,
+    task,
     utcnow,
 )
 from hlsblog.api import FetchError, Response, fetch
@@ -73,24 +77,27 @@ def outbound_links(post: Post, source: str) -> list[str]:
 
 
 def schedule(post: Post, updated: bool = False) -> None:
-    """Ping every link of ``post`` in the background (the setting allowing)."""
+    """Queue a ping of every link of ``post`` (the setting allowing)."""
     if not settings.send_pings:
         return
     try:
         source = permalink(post, external=True)
-    except RuntimeError:  # no request and no SERVER_NAME: we can't name our own post
+    except RuntimeError:  # no request and no site address: we can't name our own post
         current_app.logger.warning("linkbacks: no address for post %s; not pinged", post.id)
         return
     links = outbound_links(post, source)
     if updated:
         links = _worth_pinging_again(post.id, links)
-    if links:
-        # HTML text, not plain: WordPress sends it so and receivers (ours too) decode it once.
-        excerpt = strip_tags(post.excerpt or post.teaser_html or post.body_html)[:250]
-        if is_protected(post):  # its text stays behind its password: WordPress's notice instead
-            excerpt = public_excerpt(post)
-        outgoing = Outgoing(post.id, source, post.title, excerpt, str(get_setting("title")))
-        run_later(send_all, outgoing, links)
+    for target in links:
+        _fresh_row(post.id, target)
+        run_later(send_ping, post.id, target, source, key=ping_key(post.id, target))
+
+
+def ping_key(post_id: int, target: str) -> str:
+    """The task key of one ping: the same post and link are never queued twice."""
+    if len(target) > 400:  # the ledger's keys are short; a long address goes by its hash
+        target = "sha256:" + hashlib.sha256(target.encode()).hexdigest()
+    return f"{post_id} {target}"
 
 
 def _worth_pinging_again(post_id: int, links: list[str]) -> list[str]:
@@ -110,91 +117,99 @@ def _worth_pinging_again(post_id: int, links: list[str]) -> list[str]:
     return again + removed
 
 
-@dataclass
-class _Link:
-    """One link being pinged: its row, its endpoint once found, the retry delays left."""
+@task(retries=3, backoff=60)
+def send_ping(post_id: int, target: str, source: str) -> None:
+    """Ping one link of one post, as far as it goes now (a task; ``RunAgain`` to wait).
 
-    target: str
-    row: OutboundPing
-    delays: list[float]
-    endpoint: Endpoint | None = None
-
-
-def send_all(outgoing: Outgoing, links: list[str]) -> None:
-    """Ping each link (background): each host's pings spaced, passing failures retried.
-
-    One thread works through one queue ordered by when each link is next due, so a link
-    waiting for its host's turn or for its retry holds back no link to another host.
+    The post, the blog's name and the link's row are read afresh, so a ping queued before a
+    restart says what the post says when it goes. ``source`` is the post's address as
+    known when it was queued (a consumer has no request to name it by).
     """
-    due: list[tuple[float, int, _Link]] = []
-    for order, target in enumerate(links):
-        link = _Link(target, _row(outgoing.post_id, target), list(retry_delays()))
-        heapq.heappush(due, (0.0, order, link))
-    while due:
-        when, order, link = heapq.heappop(due)
-        time.sleep(max(0.0, when - time.monotonic()))
-        wait = _step(outgoing, link)
-        if wait is not None:
-            heapq.heappush(due, (time.monotonic() + wait, order, link))
+    post = db.session.get(Post, post_id)
+    row = _row(post_id, target)
+    if post is None or row is None or row.status not in ("pending", "retrying"):
+        return  # the post is gone, or this ping settled already (a consumer died after it)
+    if not post.is_public:
+        _record(row, "failed", "The post is no longer public.")
+        return
+    wait = _step(_outgoing(post, source), target, row)
+    if wait is not None:
+        raise RunAgain(wait, row.message)
 
 
-def _step(outgoing: Outgoing, link: _Link) -> float | None:
+def _outgoing(post: Post, source: str) -> Outgoing:
+    # HTML text, not plain: WordPress sends it so and receivers (ours too) decode it once.
+    excerpt = strip_tags(post.excerpt or post.teaser_html or post.body_html)[:250]
+    if is_protected(post):  # its text stays behind its password: WordPress's notice instead
+        excerpt = public_excerpt(post)
+    return Outgoing(post.id, source, post.title, excerpt, str(get_setting("title")))
+
+
+def _step(outgoing: Outgoing, target: str, row: OutboundPing) -> float | None:
     # Find the endpoint, wait for the host's turn, ping: as far as it goes now. Returns the
-    # seconds until the link's next step, None once it is done.
+    # seconds until the link's next step, None once it is done. A row still pending with an
+    # endpoint found it in this attempt and waits for its host's turn: no need to look again.
     try:
-        if link.endpoint is None:
-            link.row.attempts += 1
-            link.endpoint = _discover(link)
-            if link.endpoint is None:
-                return None
-        if (turn := _turn(link, link.endpoint)) > 0:
-            return turn
-        _record(
-            link.row, "sent", SENDERS[link.endpoint.protocol](outgoing, link.target, link.endpoint)
-        )
+        endpoint: Endpoint | None = Endpoint(row.protocol, row.endpoint)
+        if row.status != "pending" or not row.endpoint:
+            row.attempts += 1
+            endpoint = _discover(row, target)
+        if endpoint is None:
+            return None
+        held = pacing.take_turn(endpoint.url, limits("sending pings").timeout)
+        if held is None:
+            return _not_yet(row, endpoint)
+        try:
+            answer = SENDERS[endpoint.protocol](outgoing, target, endpoint)
+        finally:
+            pacing.end_turn(endpoint.url, held)
+        _record(row, "sent", answer)
     except RetryLater as exc:
-        return _retry_later(link, exc)
+        return _retry_later(row, target, exc)
     except (FetchError, PingFailed) as exc:
-        _record(link.row, "failed", str(exc))
+        _record(row, "failed", str(exc))
     return None
 
 
-def _turn(link: _Link, endpoint: Endpoint) -> float:
-    # 0 when the endpoint's host may be pinged now, else the seconds until it may.
-    turn = pacing.take_turn(endpoint.url)
-    if turn > 0 and link.row.status == "pending":
-        _record(link.row, "pending", f"Waiting {_seconds(turn)}: one ping at a time per host.")
+def _not_yet(row: OutboundPing, endpoint: Endpoint) -> float:
+    # The endpoint's host is being pinged, or was a moment ago: the seconds until it may be.
+    turn = max(0.05, pacing.wait_for_turn(endpoint.url))
+    if row.status == "pending":
+        _record(row, "pending", f"Waiting {_seconds(turn)}: one ping at a time per host.")
     return turn
 
 
 def _release_connection() -> None:
     # Ends the session's transaction (saving the row's attempt count) before a fetch, so a
-    # slow site holds no connection from the pool while this thread waits on it.
+    # slow site holds no connection from the pool while this worker waits on it.
     db.session.commit()
 
 
-def _discover(link: _Link) -> Endpoint | None:
+def _discover(row: OutboundPing, target: str) -> Endpoint | None:
+    row.status, row.endpoint = "pending", ""  # looking again: the page may have changed
     _release_connection()
-    endpoint = discover(link.target, limits("sending pings"))
-    link.row.protocol = endpoint.protocol if endpoint else ""
-    link.row.endpoint = endpoint.url[:2000] if endpoint else ""
+    endpoint = discover(target, limits("sending pings"))
+    row.protocol = endpoint.protocol if endpoint else ""
+    row.endpoint = endpoint.url[:2000] if endpoint else ""
     if endpoint is None:
-        _record(link.row, "no-endpoint", "The page takes no Webmention, Pingback or TrackBack.")
+        _record(row, "no-endpoint", "The page takes no Webmention, Pingback or TrackBack.")
     return endpoint
 
 
-def _retry_later(link: _Link, exc: RetryLater) -> float | None:
+def _retry_later(row: OutboundPing, target: str, exc: RetryLater) -> float | None:
     # After the next configured delay, or as long as the host asked if longer; a host that
-    # says "too quickly" gets no ping from this blog until then, nor before its spacing.
-    if not link.delays:
-        _record(link.row, "failed", str(exc))
+    # says "too quickly" (or names a Retry-After) gets no ping from this blog until then,
+    # nor before its spacing. ``attempts`` counts the tries: after the first, delays[0].
+    delays = retry_delays()
+    if row.attempts > len(delays):
+        _record(row, "failed", str(exc))
         return None
-    wait = max(link.delays.pop(0), exc.wait)
+    wait = max(float(delays[max(0, row.attempts - 1)]), exc.wait)
     if isinstance(exc, TooQuickly):
         wait = max(wait, pacing.host_spacing())
-        pacing.hold_off(link.endpoint.url if link.endpoint else link.target, wait)
-    link.endpoint = None  # found again: the page may have changed
-    _record(link.row, "retrying", f"{exc}; trying again in {_seconds(wait)}")
+    if isinstance(exc, TooQuickly) or exc.wait:
+        pacing.hold_off(row.endpoint or target, wait)
+    _record(row, "retrying", f"{exc}; trying again in {_seconds(wait)}")
     return wait
 
 
@@ -202,18 +217,22 @@ def _seconds(value: float) -> str:
     return f"{value:.0f} s" if value >= 1 else f"{value:.1f} s"
 
 
-def _row(post_id: int, target: str) -> OutboundPing:
-    row = db.session.scalar(
+def _row(post_id: int, target: str) -> OutboundPing | None:
+    return db.session.scalar(
         db.select(OutboundPing).where(
-            OutboundPing.post_id == post_id, OutboundPing.target == target
+            OutboundPing.post_id == post_id, OutboundPing.target == target[:2000]
         )
     )
+
+
+def _fresh_row(post_id: int, target: str) -> None:
+    # The link's record, pending again; committed with its task by ``run_later``.
+    row = _row(post_id, target)
     if row is None:
-        row = OutboundPing(post_id=post_id, target=target[:2000], attempts=0)
+        row = OutboundPing(post_id=post_id, target=target[:2000])
         db.session.add(row)
     row.attempts, row.status, row.message = 0, "pending", ""
-    db.session.commit()
-    return row
+    row.protocol, row.endpoint, row.updated_at = "", "", utcnow()
 
 
 def _record(row: OutboundPing, status: str, message: str) -> None:

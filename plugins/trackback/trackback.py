@@ -2,8 +2,9 @@
 
 The specification asks for no fetch at all. We verify that the source links to the post, but
 after answering: what can be checked at once (the post, pings open, the source's address, a
-ping already taken) is answered with ``<error>1</error>``; the rest is queued for the verifiers
-and answered ``<error>0</error>``, and the ping shows once its source is found to link here.
+ping already taken) is answered with ``<error>1</error>``; the rest is queued as a task of the
+blog (``verify_trackback``) and answered ``<error>0</error>``, and the ping shows once its
+source is found to link here.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from xml.sax.saxutils import escape
 
 from flask import Response, request
 
-from hlsblog import Post, db, permalink
+from hlsblog import Post, db, permalink, run_later, task
 
 from . import inbound
 from .models import PendingTrackBack
 from .routes import client, count_ping, protocols, read_body, require
 from .settings import limits
-from .verifier import Busy, verification_slot
+from .verifier import Busy, check_room
 
 
 def form_fields(body: bytes, content_charset: str | None) -> dict[str, str]:
@@ -80,21 +81,21 @@ def take(slug: str, fields: dict[str, str]) -> None:
     inbound.check_source_address(source, limits("checking a TrackBack"))
     if _still_queued(post.id, source):
         return  # sent again before we got to it: one check is enough
+    check_room()
     who = client()
-    with verification_slot() as verify_later:
-        ping = PendingTrackBack(
-            source=source,
-            target=permalink(post, external=True)[:2000],
-            post_id=post.id,
-            title=html_text(fields, "title")[:300],
-            excerpt=html_text(fields, "excerpt")[:1000],
-            blog_name=html_text(fields, "blog_name")[:255],
-            ip=who["ip"][:100],
-            user_agent=who["ua"][:255],
-        )
-        db.session.add(ping)
-        db.session.commit()
-        verify_later(process, ping.id)
+    ping = PendingTrackBack(
+        source=source,
+        target=permalink(post, external=True)[:2000],
+        post_id=post.id,
+        title=html_text(fields, "title")[:300],
+        excerpt=html_text(fields, "excerpt")[:1000],
+        blog_name=html_text(fields, "blog_name")[:255],
+        ip=who["ip"][:100],
+        user_agent=who["ua"][:255],
+    )
+    db.session.add(ping)
+    db.session.flush()  # its id, for the task stored (and committed) with it
+    run_later(verify_trackback, ping.id, key=ping.id)
 
 
 def _still_queued(post_id: int, source: str) -> bool:
@@ -108,8 +109,14 @@ def _still_queued(post_id: int, source: str) -> bool:
     return found is not None
 
 
+@task(retries=3, backoff=10)
+def verify_trackback(ping_id: str) -> None:
+    """Verify an accepted TrackBack (a task: the fetch happens in a queue consumer)."""
+    process(ping_id)
+
+
 def process(ping_id: str) -> None:
-    """Verify a queued TrackBack and store it when its source links here (a verifier's job)."""
+    """Verify a queued TrackBack and store it when its source links here."""
     ping = db.session.get(PendingTrackBack, ping_id)
     post = db.session.get(Post, ping.post_id) if ping else None
     if ping is None or post is None:

@@ -1,10 +1,11 @@
 """Webmention, per the W3C Recommendation: 202 Accepted at once, the source verified later.
 
 What can be checked without fetching anything (both addresses, the target post, pings open,
-the source's address) is checked in the request and refused with 400. The fetch happens in one
-of a few verifier threads (``verifier``); its outcome is at the status address the 202 names. A
-mention sent again while the first is still queued gets that one's status address, not a
-second fetch; when the queue is full the answer is 503 with ``Retry-After``. A new mention from
+the source's address) is checked in the request and refused with 400. The fetch happens in a
+task of the blog's queue (``verify_webmention``); its outcome is at the status address the 202
+names. A mention sent again while the first is still queued gets that one's status address, not
+a second fetch; when the blog holds too many unverified pings the answer is 503 with
+``Retry-After`` (``verifier``). A new mention from
 a source already stored updates it; one whose source is gone (404, 410) or no longer links
 deletes it.
 """
@@ -23,6 +24,8 @@ from hlsblog import (
     db,
     delete_comment,
     render_comment,
+    run_later,
+    task,
 )
 
 from . import inbound
@@ -30,7 +33,7 @@ from .models import IncomingWebmention
 from .pages import page_key
 from .routes import client, count_ping, protocols, require
 from .settings import limits
-from .verifier import Busy, verification_slot
+from .verifier import Busy, check_room
 
 
 def _text(message: str, status: int, retry_after: float = 0) -> Response:
@@ -67,25 +70,25 @@ def still_queued(source: str, target: str) -> IncomingWebmention | None:
 def accept(source: str, target: str) -> IncomingWebmention:
     """Check what can be checked now and queue the rest (or find it queued already).
 
-    ``PingRefused`` when invalid, ``Busy`` when the verifiers' queue is full.
+    ``PingRefused`` when invalid, ``Busy`` when the blog holds too many unverified pings.
     """
     post = check(source, target)
-    task = still_queued(source, target)
-    if task is not None:
-        return task
-    with verification_slot() as verify_later:
-        who = client()
-        task = IncomingWebmention(
-            source=source[:2000],
-            target=target[:2000],
-            post_id=post.id,
-            ip=who["ip"][:100],
-            user_agent=who["ua"][:255],
-        )
-        db.session.add(task)
-        db.session.commit()
-        verify_later(process, task.id)
-    return task
+    mention = still_queued(source, target)
+    if mention is not None:
+        return mention
+    check_room()
+    who = client()
+    mention = IncomingWebmention(
+        source=source[:2000],
+        target=target[:2000],
+        post_id=post.id,
+        ip=who["ip"][:100],
+        user_agent=who["ua"][:255],
+    )
+    db.session.add(mention)
+    db.session.flush()  # its id, for the task stored (and committed) with it
+    run_later(verify_webmention, mention.id, key=mention.id)
+    return mention
 
 
 @protocols.route("/linkbacks/webmention", methods=["POST"])
@@ -97,7 +100,7 @@ def webmention() -> Any:
     target = request.form.get("target", "").strip()
     try:
         count_ping()
-        task = accept(source, target)
+        mention = accept(source, target)
     except inbound.PingRefused as refusal:
         db.session.rollback()
         code = 429 if refusal.code == inbound.TOO_QUICKLY else 400
@@ -105,7 +108,7 @@ def webmention() -> Any:
     except Busy as busy:
         db.session.rollback()
         return _text(str(busy), 503, busy.retry_after)
-    status = url_for("linkbacks.webmention_status", task_id=task.id, _external=True)
+    status = url_for("linkbacks.webmention_status", task_id=mention.id, _external=True)
     return _text(f"Accepted: the source will be checked shortly. Status: {status}", 202)
 
 
@@ -116,8 +119,14 @@ def webmention_status(task_id: str) -> Any:
     return jsonify(source=task.source, target=task.target, status=task.status, message=task.message)
 
 
+@task(retries=3, backoff=10)
+def verify_webmention(mention_id: str) -> None:
+    """Verify an accepted Webmention (a task: the fetch happens in a queue consumer)."""
+    process(mention_id)
+
+
 def process(task_id: str) -> None:
-    """Verify a queued Webmention and add, update or delete its linkback (a verifier's job)."""
+    """Verify a queued Webmention and add, update or delete its linkback."""
     task = db.session.get(IncomingWebmention, task_id)
     post = db.session.get(Post, task.post_id) if task else None
     if task is None or post is None:

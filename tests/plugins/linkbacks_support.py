@@ -34,20 +34,23 @@ class Blogs:
 
 
 def second_database(backend: str, tmp_path: Any) -> dict[str, Any]:
-    """Config giving a second app its own database.
+    """Config giving a second app its own database, instance folder and task queue.
 
     On SQLite, another file. On PostgreSQL we may use only our one database, so the second
     blog lives in its own schema of it (``search_path``), as two blogs on one server would.
+    Its own instance folder holds its own task queue (and lock files): two blogs sharing one
+    would run each other's tasks against the wrong database.
     """
+    own = {"INSTANCE_PATH": str(tmp_path / "other-instance"), "TASK_QUEUE_NAME": "other-blog"}
     if backend == "sqlite":
-        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.sqlite3'}", **own}
     engine = create_engine(postgres_url())
     with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {OTHER_SCHEMA} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {OTHER_SCHEMA}"))
     engine.dispose()
     options = f"-c search_path={OTHER_SCHEMA}"
-    return {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}}}
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": options}}, **own}
 
 
 def configure(server: LiveServer, **values: Any) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import url_for
-from sqlalchemy import Select
+from sqlalchemy import CursorResult, Select
 
 from .dates import local
 from .extensions import db
@@ -107,18 +107,23 @@ def save_post(post: Post, *, categories: Any = None, tags: Any = None) -> None:
 
 
 def announce_due_posts() -> None:
-    """Fire ``post_published`` once for each post that has become public."""
+    """Fire ``post_published`` once for each post that has become public.
+
+    Web processes (the first request after a post's time) and the task queue's consumers
+    (every minute) all look: each post is claimed by an update that only one of them wins.
+    """
     due = db.session.scalars(
-        db.select(Post).where(
+        db.select(Post.id).where(
             Post.status == "published", Post.published_at <= utcnow(), Post.announced.is_(False)
         )
     ).all()
-    for post in due:
-        post.announced = True
-    if due:
+    for post_id in due:
+        claim = db.update(Post).where(Post.id == post_id, Post.announced.is_(False))
+        won = cast(CursorResult[Any], db.session.execute(claim.values(announced=True))).rowcount
         db.session.commit()
-    for post in due:
-        current_host().notify("post_published", post=post)
+        post = db.session.get(Post, post_id) if won else None
+        if post is not None:
+            current_host().notify("post_published", post=post)
 
 
 def public_content() -> Select[tuple[Post]]:

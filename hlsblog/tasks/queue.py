@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "TASK_CONSUMER_THREAD": False,
     "TASK_POLL_SECONDS": 1.0,  # the longest an idle worker waits before looking again
     "TASK_TICK_SECONDS": 60,  # periodic tasks and the search for lost work
+    "TASK_MINUTE_SECONDS": 60,  # the minute of ``every_minutes`` (tests make it a second)
     "TASK_HEARTBEAT_SECONDS": 10,
     "TASK_CONSUMER_STALE_SECONDS": 60,  # unseen this long: its running tasks are orphans
     "TASK_LOST_SECONDS": 300,  # queued this long and still waiting: queue it again
@@ -144,7 +145,7 @@ class TaskQueue:
 
     def queue_periodic(self) -> None:
         """Queue each periodic task whose time slot has come (once per slot, however many tick)."""
-        minute = int(time.time() // 60)
+        minute = int(time.time() // float(self.app.config["TASK_MINUTE_SECONDS"]))
         for kind in periodic_kinds():
             every = max(1, int(kind.every_minutes or 1))
             slot = f"every {every} min: {minute // every}"

@@ -199,5 +199,9 @@ def _respond(built: BuiltFeed) -> Any:
     response = Response(built.body, mimetype=built.mimetype)
     response.set_etag(built.etag)
     response.last_modified = built.last_modified
-    response.cache_control.no_cache = True  # readers may keep it, but must ask again
+    # The same document for every reader: browsers must ask again each time; a shared cache
+    # (nginx in front) may answer for as long as it may keep a page, then revalidate by ETag.
+    response.cache_control.public = True
+    response.cache_control.max_age = 0
+    response.cache_control.s_maxage = int(current_app.config.get("PAGE_SHARED_MAX_AGE", 1))
     return response.make_conditional(request)

@@ -52,7 +52,7 @@ def test_failed_and_waiting_tasks_are_listed_and_can_be_retried_or_discarded(app
     assert re.search(r'<a href="/admin/tasks/"[^>]*>Tasks</a>', page)  # in the admin menu
     assert re.search(r"\d+ pending, 0 retrying, \d running, 1 failed", page)
     failed = row_of(page, refused)
-    assert "Refuse <small>(task_samples plugin)</small>" in failed
+    assert "Refuse <small>(task_samples)</small>" in failed
     assert "ada@example.org" in failed and "ada@example.org: no such address" in failed
     waiting = row_of(page, later)
     assert "Remember title" in waiting and "the title, later" in waiting and "pending" in waiting

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from ..audit import record
 from ..models import utcnow
+from ..plugins import current_host
 from ..tasks import task_queue, upkeep
 from ..tasks.ledger import BackgroundTask
 from ..tasks.registry import KINDS
@@ -54,8 +55,11 @@ def describe(row: BackgroundTask) -> TaskLine:
 def _origin(module: str) -> str:
     if module == "hlsblog" or module.startswith("hlsblog."):
         return "the blog"
-    parts = module.split(".")
-    return f"{parts[1] if parts[0] == 'plugins' and len(parts) > 1 else parts[0]} plugin"
+    for name, info in current_host().infos.items():
+        package = getattr(info.module, "__name__", None)
+        if package and (module == package or module.startswith(package + ".")):
+            return f"{name} plugin"
+    return module
 
 
 def _short(value: Any, most: int = 80) -> str:

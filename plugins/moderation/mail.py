@@ -70,8 +70,10 @@ def send(message: EmailMessage) -> bool:
         return False
     sender = str(settings.mail_from or "").strip() or f"blog@{site_host()}"
     message["From"] = formataddr((str(get_setting("title") or ""), sender))
-    recipient = str(message["To"])
-    run_later(deliver, recipient, message.as_string(), key=f"{recipient} {message['Message-ID']}")
+    recipient, subject = str(message["To"]), str(message["Subject"] or "")[:200]
+    # The key names the mail for the blogger on Admin → Tasks; its Message-ID keeps it unique.
+    key = f"{recipient}: {subject} {message['Message-ID']}"
+    run_later(deliver, recipient, message.as_string(), key=key)
     return True
 
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import email
+import json
 import re
 import socket
 import time
 from email.policy import default as default_policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from waiting import wait_until
 
 from hlsblog import db
 from hlsblog.api import setting_key
-from hlsblog.models import Comment
+from hlsblog.models import Comment, User
 from hlsblog.settings import set_setting
-from hlsblog.testing import submit_form
+from hlsblog.tasks import ledger, task_queue
+from hlsblog.testing import admin_client, close_app, submit_form
 
 pytestmark = pytest.mark.plugins("moderation")
 
@@ -188,3 +192,84 @@ def test_a_mail_server_that_hangs_never_delays_or_breaks_the_reader(app, client,
         response = submit_form(client, post["url"], ADA)
         assert response.status_code == 303 and time.monotonic() - started < 5
         assert "awaiting moderation" in client.get(post["url"]).get_data(as_text=True)
+
+
+def mail_tasks(app) -> list[ledger.BackgroundTask]:
+    with app.app_context():
+        rows = db.session.scalars(db.select(ledger.BackgroundTask)).all()
+        return [row for row in rows if row.kind.endswith(".mail.deliver")]
+
+
+def test_a_restart_of_the_web_process_loses_no_pending_mail(
+    app, client, make_app, make_post, smtp, monkeypatch
+):
+    monkeypatch.setenv("HLSBLOG_SMTP_PASSWORD", "s3cret-from-env")
+    app.config["TASK_CONSUMER_THREAD"] = False  # the worker is stopped, as during a deploy
+    configure(app, smtp.port, smtp_user="blogger")
+    post = make_post("Cats")
+    assert submit_form(client, post["url"], ADA).status_code == 303
+    [waiting] = mail_tasks(app)
+    assert waiting.state == "pending" and waiting.args[0] == "writer@example.org"
+    queued = Path(app.instance_path, "tasks.sqlite3").read_bytes()
+    assert b"s3cret" not in queued and "s3cret" not in json.dumps(waiting.args)
+    assert smtp.messages == []
+    close_app(app)  # the web process ends with the mail unsent
+
+    restarted = make_app(plugins=["moderation"])  # the same database and instance folder
+    task_queue(restarted).start_consumer()
+    [message] = smtp.wait(1)
+    assert message["Subject"] == "[hlsblog] Please moderate: “Cats”"
+    assert smtp.logins == [("blogger", "s3cret-from-env")]  # read when it went
+    wait_until(lambda: mail_tasks(restarted)[0].state == "done")
+    assert len(smtp.messages) == 1
+
+
+class RefusingInbox(Inbox):
+    """A server that knows no mailbox called gone@example.org."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "gone@example.org":
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_mail_waits_for_a_server_that_is_down_and_a_refused_address_is_shown_failed(
+    app, client, make_post
+):
+    port = free_port()  # nothing listens there yet
+    configure(app, port)
+    post = make_post("Owls")
+    submit_form(client, post["url"], ADA)
+    wait_until(lambda: (rows := mail_tasks(app)) and rows[0].state == "retrying")
+    admin = admin_client(app)
+    tasks_page = admin.get("/admin/tasks/").get_data(as_text=True)
+    assert "Deliver <small>(moderation plugin)</small>" in tasks_page
+    assert "writer@example.org: [hlsblog] Please moderate: “Owls”" in tasks_page
+    assert "retrying" in tasks_page and "ConnectionRefusedError" in tasks_page
+
+    inbox = RefusingInbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        [waiting] = mail_tasks(app)
+        submit_form(admin, "/admin/tasks/", {}, action=f"/admin/tasks/{waiting.id}/retry")
+        [message] = inbox.wait(1)  # not the minute the backoff asked for
+        assert message["Subject"] == "[hlsblog] Please moderate: “Owls”"
+
+        with app.app_context():
+            db.session.execute(db.update(User).values(email="gone@example.org"))
+            db.session.commit()
+        submit_form(client, post["url"], {**ADA, "comment": "Second words."})
+        failed = wait_until(
+            lambda: [row for row in mail_tasks(app) if row.state == "failed"] or None
+        )
+    finally:
+        server.stop()
+    assert failed[0].attempts == 1  # no retries for an address that does not exist
+    tasks_page = admin.get("/admin/tasks/").get_data(as_text=True)
+    assert (
+        "The mail server said: gone@example.org refused: 550 5.1.1 No such mailbox here"
+        in tasks_page
+    )
+    assert "A background task failed" in admin.get("/admin/").get_data(as_text=True)

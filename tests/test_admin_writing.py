@@ -186,3 +186,31 @@ def test_nothing_is_deleted_for_good_before_a_page_names_it_and_asks(app, make_c
     submit_form(client, "/admin/posts/", {"ids": [str(live)]}, action="/admin/posts/delete")
     with app.app_context():
         assert db.session.get(Post, live) is not None  # only the Trash deletes for good
+
+
+@SQLITE
+def test_each_plugin_has_its_own_settings_page_with_its_description(app):
+    client = admin_client(app)
+    listing = client.get("/admin/plugins/").get_data(as_text=True)
+    assert 'href="/admin/plugins/share/"' in listing and 'name="smtp_host"' not in listing
+    assert "Share and Enjoy" in listing  # each plugin's description stays on the list
+    page = client.get("/admin/plugins/moderation/").get_data(as_text=True)
+    assert "Comment moderation" in page and 'name="smtp_host"' in page
+    assert 'name="targets"' not in page  # only its own settings
+    saved = submit_form(
+        client,
+        "/admin/plugins/share/",
+        {"targets": "email"},
+        action="/admin/plugins/share/settings",
+    )
+    assert saved.headers["Location"] == "/admin/plugins/share/"
+    assert "Settings of share saved." in client.get(saved.headers["Location"]).text
+    off = submit_form(
+        client,
+        "/admin/plugins/share/",
+        {"enable": "0", "back": "plugin"},
+        action="/admin/plugins/share/toggle",
+    )
+    assert off.headers["Location"] == "/admin/plugins/share/"
+    assert "share <small>1.0.0</small> — off" in client.get("/admin/plugins/share/").text
+    assert client.get("/admin/plugins/nothing/").status_code == 404

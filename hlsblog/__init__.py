@@ -125,7 +125,9 @@ def _per_request() -> None:
     if owner is not None and not host.is_enabled(owner):
         abort(404)
     g.plugin_host = host
-    # Scheduled posts need no cron: the first request after their time announces them.
+    # The consumers' minute task (tasks/core_tasks.py) announces scheduled posts on a blog
+    # nobody visits; the first request after their time does too, so a post goes out on the
+    # second even with no consumer running. Each post is claimed once (announce_due_posts).
     now = time.monotonic()
     if now - host.schedule_checked_at >= host.app.config["SCHEDULE_CHECK_SECONDS"]:
         host.schedule_checked_at = now

@@ -17,6 +17,7 @@ from .numbers import DatabaseIntConverter
 from .plugins import PluginHost, PluginTemplateLoader, current_host
 from .settings import get_setting
 from .site_address import BlogApp
+from .themes import theme_folders
 
 __version__ = "0.1.0"
 # What a plugin may import from here: the app factory and the plugin API (hlsblog/api.py).
@@ -42,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     host = PluginHost(app)
     app.extensions["hlsblog.plugins"] = host
     app.jinja_loader = PluginTemplateLoader(  # type: ignore[assignment]
-        lambda: host, str(app.config.get("THEME_FOLDER") or PROJECT_ROOT / "templates")
+        lambda: host, theme_folders(app)
     )
     _register_core(app)
     _register_plugins(app, host)
@@ -72,8 +73,11 @@ def _register_core(app: Flask) -> None:
         ratelimit,
         request_limits,
         security,
+        post_context,
         tasks,
         templating,
+        themes,
+        widgets,
     )
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
@@ -85,6 +89,9 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     templating.init_app(app)
+    themes.init_app(app)
+    widgets.init_app(app)
+    post_context.init_app(app)
     caching.init_app(app)  # after the CSRF extension: its csrf_token() must win
     errors.init_app(app)
     security.init_app(app)

@@ -71,6 +71,11 @@ def render_post(post: Post) -> None:
     post.render_version = POLICY_VERSION
 
 
+# Where a post filed under no category goes, as WordPress's default category (found by slug,
+# so a blogger may rename it; made again if deleted).
+DEFAULT_CATEGORY = "Uncategorized"
+
+
 def terms(model: Any, names: str | list[str]) -> list[Any]:
     """Categories or tags by name (comma-separated or a list), created when new."""
     items = names.split(",") if isinstance(names, str) else names
@@ -96,6 +101,8 @@ def save_post(post: Post, *, categories: Any = None, tags: Any = None) -> None:
         post.categories = terms(Category, categories)
     if tags is not None:
         post.tags = terms(Tag, tags)
+    if post.kind == "post" and not post.categories:  # as WordPress files them
+        post.categories = terms(Category, [DEFAULT_CATEGORY])
     post.updated_at = utcnow()
     render_post(post)
     if post.id is None:

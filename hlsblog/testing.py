@@ -427,3 +427,9 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     """``app`` served on 127.0.0.1 at ``live_server.url``."""
     with LiveServer(app) as server:
         yield server
+
+
+def main_html(html: str) -> str:
+    """The page's ``<main>`` only: what the page is about, without the sidebar's widgets."""
+    start = html.index("<main")
+    return html[start : html.index("</main>", start)]

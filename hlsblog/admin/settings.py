@@ -13,6 +13,7 @@ from ..numbers import stranger_int
 from ..settings import DEFAULTS, get_setting, set_setting
 from ..site_address import SETTING as SITE_URL
 from ..site_address import forget_site_url, normalize_site_url
+from ..widgets import WIDGETS
 from . import admin_required, bp
 
 TEXT = ("title", "tagline", "date_format", "time_format", "timezone")
@@ -34,6 +35,9 @@ def _validate(form: Any) -> tuple[dict[str, Any], list[str]]:
             values[key] = number
     for key in SWITCHES:
         values[key] = bool(form.get(key))
+    if "widgets_shown" in form:  # the sidebar's widgets (hlsblog/widgets.py), each on or off
+        for name, _ in WIDGETS:
+            values[f"widget_{name}"] = bool(form.get(f"widget_{name}"))
     if "robots_txt" in form:  # empty: no rules, only the sitemap's address
         robots = form["robots_txt"].replace("\r\n", "\n").strip()
         if len(robots) > ROBOTS_LIMIT:

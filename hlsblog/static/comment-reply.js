@@ -1,28 +1,34 @@
 // Progressive enhancement: "Reply" moves the comment form under the comment instead of
-// reloading the page. Without JavaScript the link's ?replytocom= address does the same job.
+// reloading the page, and its heading says whom you answer ("Reply to Ada · cancel").
+// Without JavaScript the link's ?replytocom= address does the same job.
 (function () {
   "use strict";
   var form = document.getElementById("respond");
   var parentField = document.getElementById("comment_parent");
-  if (!form || !parentField) { return; }
+  var title = document.getElementById("reply-title");
+  if (!form || !parentField || !title) { return; }
   var home = document.createElement("div");
   home.id = "respond-home";
   form.parentNode.insertBefore(home, form);
+  var plain = title.getAttribute("data-default") || "Leave a comment";
 
-  function cancelLink() {
-    var link = document.getElementById("cancel-reply-js");
-    if (link) { return link; }
-    link = document.createElement("a");
+  function showTitle(name) {
+    title.textContent = name ? "Reply to " + name + " " : plain;
+    if (!name) { return; }
+    var small = document.createElement("small");
+    var link = document.createElement("a");
     link.id = "cancel-reply-js";
     link.href = "#respond";
-    link.textContent = "Cancel reply";
+    link.textContent = "cancel";
     link.addEventListener("click", function (event) {
       event.preventDefault();
       parentField.value = "";
       home.parentNode.insertBefore(form, home.nextSibling);
-      link.remove();
+      showTitle("");
     });
-    return link;
+    small.appendChild(document.createTextNode("· "));
+    small.appendChild(link);
+    title.appendChild(small);
   }
 
   document.addEventListener("click", function (event) {
@@ -33,7 +39,7 @@
     event.preventDefault();
     parentField.value = link.getAttribute("data-comment-id");
     link.parentNode.insertAdjacentElement("afterend", form);
-    document.getElementById("reply-title").appendChild(cancelLink());
+    showTitle(link.getAttribute("data-author") || "Anonymous");
     document.getElementById("comment").focus();
   });
 }());

@@ -37,11 +37,13 @@ def plugin_settings() -> list[PluginSetting]:
 
 @hookimpl
 def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
-    """Autodiscovery links in the head; the comments feed link under a post."""
-    from .discovery import comments_feed_link, head_links
+    """Autodiscovery links in the head; the comments feed link under a post; the Feeds widget."""
+    from .discovery import comments_feed_link, head_links, sidebar_widget
 
     if slot == "head":
         return head_links(context)
+    if slot == "sidebar":
+        return sidebar_widget(context)
     if slot == "post_footer" and context.get("single"):
         return comments_feed_link(context.get("post"))
     return None

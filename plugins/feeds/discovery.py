@@ -64,3 +64,20 @@ def comments_feed_link(post: Any) -> Markup | None:
     return Markup(
         '<p class="comments-feed"><a href="{}" type="{}">RSS feed for comments on this post</a></p>'
     ).format(post_comments_feed(post), RSS_TYPE)
+
+
+def sidebar_widget(context: dict[str, Any]) -> Markup | None:
+    """The sidebar's "Feeds" widget, unless the blogger switched it off (Admin → Settings)."""
+    if context.get("page") == "admin" or not get_setting("widget_feeds", True):
+        return None
+    items = Markup("").join(
+        Markup('<li><a href="{}" type="{}">{}</a></li>').format(href, RSS_TYPE, text)
+        for text, href in (
+            ("Entries (RSS)", url_for("feeds.site", fmt="rss2")),
+            ("Comments (RSS)", url_for("feeds.comments", fmt="rss2")),
+        )
+    )
+    return Markup(
+        '<section class="widget widget-feeds" aria-labelledby="widget-feeds-title">'
+        '<h2 class="widget-title" id="widget-feeds-title">Feeds</h2><ul>{}</ul></section>'
+    ).format(items)

@@ -59,6 +59,7 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         and context.get("single")
         and post is not None
         and post.kind == "post"  # a page has no dated address to take trackbacks at
+        and post.is_public  # a draft's preview takes no pings yet
         and post.pings_open
         and receives("trackback")
     ):

@@ -8,6 +8,8 @@ import re
 import pytest
 from site_tour import build_tour_blog
 
+from hlsblog.testing import admin_client
+
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]+)">')
@@ -23,3 +25,12 @@ def test_every_reader_page_has_a_title_and_a_description(client, make_post, make
         found = DESCRIPTION.findall(html)
         assert len(found) == 1 and found[0].strip(), name
     assert DESCRIPTION.findall(client.get("/").get_data(as_text=True)) == ["Just another hlsblog"]
+
+
+def test_the_editor_of_a_saved_post_shows_its_preview_from_the_start(app, make_post):
+    # Lighthouse counted a layout shift when the live preview came in after the page.
+    post = make_post("Shown at once", body="Some *text* to see.")
+    page = admin_client(app).get(f"/admin/posts/{post['id']}/").get_data(as_text=True)
+    preview = page.split('id="live-preview"', 1)[1].split("</section>", 1)[0]
+    assert " hidden" not in preview.split(">", 1)[0]
+    assert "<em>text</em>" in preview

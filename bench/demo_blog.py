@@ -18,7 +18,8 @@ from datetime import timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from bench.server import Gunicorn  # noqa: E402
 from hlsblog import create_app  # noqa: E402
@@ -104,10 +105,14 @@ def _build(folder: str, password: str) -> tuple[str, int]:
 
 
 def _config(folder: str) -> dict[str, str]:
+    # The bundled plugins only: a plugin installed in the venv (the tests' third-party one,
+    # while they run) is no part of the demo.
+    bundled = sorted(p.parent.name for p in (ROOT / "plugins").glob("*/__init__.py"))
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite3",
         "INSTANCE_PATH": f"{folder}/instance",
         "SECRET_KEY": "demo-blog-secret",
+        "PLUGINS": ",".join(bundled),
     }
 
 

@@ -69,6 +69,7 @@ def _register_core(app: Flask) -> None:
         caching,
         cli,
         errors,
+        fast_pages,
         media,
         ratelimit,
         request_limits,
@@ -93,6 +94,7 @@ def _register_core(app: Flask) -> None:
     widgets.init_app(app)
     post_context.init_app(app)
     caching.init_app(app)  # after the CSRF extension: its csrf_token() must win
+    fast_pages.init_app(app)  # before security's ProxyFix wraps it: it sees what Flask sees
     errors.init_app(app)
     security.init_app(app)
     request_limits.init_app(app)

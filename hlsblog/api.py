@@ -43,6 +43,7 @@ from .ratelimit import rate_limited
 from .rendering import plain_text, strip_tags
 from .safe_fetch import FetchError, FetchRefused, Limits, Response, check_url, fetch
 from .settings import content_generation, get_setting
+from .shared_answers import share_answer
 from .site_address import site_host, site_url
 from .sitemap_entry import SitemapEntry
 from .tasks import RunAgain, TaskFailed, run_later, task
@@ -107,6 +108,7 @@ __all__ = [
     "FeedEntry",
     "GenerationCache",
     "archive_name",
+    "share_answer",
     "build_feed",
     "plain_text",
     "strip_tags",

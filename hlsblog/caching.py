@@ -37,6 +37,7 @@ from . import same_origin
 from .same_origin import ENDPOINTS, has_session
 from .schedule import next_publication
 from .settings import content_generation
+from .shared_answers import share_answer
 
 DEFAULT_SIZE = 256  # pages per worker; HLSBLOG_PAGE_CACHE_SIZE=0 turns the cache off
 # Random per process, so no post or comment can contain it and receive a reader's token.
@@ -182,6 +183,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         generation, key = (content_generation(), page_key()) if cache else ("", "")
         page = cache.get(generation, key) if cache else None
         if page is not None:
+            share_answer(page)  # fast_pages keeps the answer
             return serve(page, Response(mimetype="text/html"), shared=True)
         before = _readers_own()
         response, page = _render(view, args, kwargs)
@@ -191,6 +193,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if cache is not None and shared:
             page = CachedPage(page.parts, page.digest, next_publication())
             cache.put(generation, key, page)
+            share_answer(page)  # fast_pages keeps the answer
         return serve(page, response, shared)
 
     return wrapper

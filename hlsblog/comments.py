@@ -162,7 +162,20 @@ def _store(comment: Comment, post_id: int, data: CommentInput, context: CommentC
         db.session.add(comment)
         db.session.flush()
         recount(post)
-        db.session.commit()
+        _commit_keeping_what_was_written()
+
+
+def _commit_keeping_what_was_written() -> None:
+    # Everything this unit read or wrote, it did holding the lock: the values loaded are the
+    # ones committed. Keeping them saves reading the comment, its post and the post's terms
+    # again for the redirect, the session's remembered name and the plugins' notices.
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _locked_post(post_id: int) -> Post | None:

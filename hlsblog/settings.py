@@ -10,14 +10,17 @@ from __future__ import annotations
 import uuid
 from typing import Any, cast
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .generation_reader import reader_for
 from .models import Setting
 
 GENERATION_KEY = "generation"
+# Where a request's generation, once read (before Flask, by fast_pages), is kept.
+GENERATION_ENVIRON = "hlsblog.generation"
 
 DEFAULTS: dict[str, Any] = {
     "title": "hlsblog",
@@ -39,10 +42,29 @@ DEFAULTS: dict[str, Any] = {
 _WORKER_COPY: dict[str, tuple[Any, dict[str, Any]]] = {}
 
 
-def _load() -> dict[str, Any]:
-    generation = db.session.execute(
+def read_generation() -> Any:
+    """The stored generation, read once per request off the ORM (``generation_reader``)."""
+    if has_request_context():
+        known = request.environ.get(GENERATION_ENVIRON)
+        if known is not None:  # read at this request's start, before Flask (fast_pages)
+            return known
+    found = reader_for(db.engine, GENERATION_KEY).read()
+    if found is not None:
+        return found
+    return db.session.execute(
         db.select(Setting.value).where(Setting.key == GENERATION_KEY)
     ).scalar_one_or_none()
+
+
+def _load() -> dict[str, Any]:
+    # In a request the first read comes before any write; outside one (a command) the
+    # session may hold its own uncommitted settings, which only it can see.
+    if has_request_context():
+        generation = read_generation()
+    else:
+        generation = db.session.execute(
+            db.select(Setting.value).where(Setting.key == GENERATION_KEY)
+        ).scalar_one_or_none()
     database = db.engine.url.render_as_string(hide_password=True)
     copy = _WORKER_COPY.get(database)
     if generation is not None and copy is not None and copy[0] == generation:

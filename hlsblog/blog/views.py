@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlencode
 from flask import abort, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import false
+from sqlalchemy.orm import lazyload
 
 from ..caching import cached_page
 from ..category_tree import with_descendants
@@ -213,7 +214,10 @@ def search() -> Any:
 
 
 def _find_post(year: int, month: str, day: str, slug: str) -> Post:
-    post = db.session.scalar(db.select(Post).where(Post.slug == slug))
+    query = db.select(Post).where(Post.slug == slug)
+    if request.method == "POST":  # a comment: the post's terms are read only if it is refused
+        query = query.options(lazyload(Post.categories), lazyload(Post.tags))
+    post = db.session.scalar(query)
     visible = post is not None and (post.is_public or may_preview(post))
     if not visible:
         abort(404)

@@ -17,6 +17,7 @@ from hlsblog import (
     build_feed,
     content_generation,
     db,
+    share_answer,
     site_host,
 )
 
@@ -196,6 +197,7 @@ def _self_url(feed: Feed, scope: str, fmt: str) -> str:
 
 
 def _respond(built: BuiltFeed) -> Any:
+    share_answer(built)  # the same document for every reader: kept and given before Flask
     response = Response(built.body, mimetype=built.mimetype)
     response.set_etag(built.etag)
     response.last_modified = built.last_modified

@@ -53,8 +53,10 @@ def _admin_link(comment: Comment, action: str = "") -> str:
 
 def held(comment: Comment) -> None:
     """Tell the post's author a comment waits for them, with approve and spam links."""
+    if not (has_request_context() and settings.mail_held):
+        return  # asked first: loading the post's author costs a query per comment
     author = comment.post.author
-    if not (has_request_context() and settings.mail_held and author.email):
+    if not author.email:
         return
     body = _render(
         "held.txt",
@@ -69,8 +71,10 @@ def held(comment: Comment) -> None:
 
 def published(comment: Comment) -> None:
     """Tell the post's author a comment was published, when they asked for that."""
+    if not (has_request_context() and settings.mail_published):
+        return  # asked first: loading the post's author costs a query per comment
     author = comment.post.author
-    if not (has_request_context() and settings.mail_published and author.email):
+    if not author.email:
         return
     if comment.user_id == author.id:
         return

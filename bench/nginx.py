@@ -61,6 +61,9 @@ error_log {tmp}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
+    sendfile on;
+    tcp_nopush on;
+    open_file_cache max=100;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;

@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
 
-from . import create_app
+from . import create_app, testing_schema
 from .database import init_db
 from .extensions import db
 from .models import Comment, Post, User, utcnow
@@ -108,9 +108,13 @@ def build_app(
     For fixtures of a wider scope than ``make_app`` (one app for a whole module); ``fresh``
     empties the PostgreSQL test database first. Pair it with ``close_app``.
     """
+    # Emptied in place when the app is to use the test database as it stands (testing_schema).
+    own_database = not {"SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS"} & set(config)
+    emptied = False
     if backend == "postgresql":
         url = postgres_url()
-        if fresh:
+        emptied = fresh and own_database and testing_schema.empty_in_place(url)
+        if fresh and not emptied:
             _reset_postgres(url)
     else:
         url = "sqlite:///" + str(folder / "blog.sqlite3")
@@ -130,7 +134,12 @@ def build_app(
     app = create_app(settings)
     app.test_client_class = BrowserClient
     with app.app_context():
-        init_db()
+        if emptied:
+            testing_schema.add_missing_tables(url)
+        else:
+            init_db()
+            if backend == "postgresql" and fresh and own_database:
+                testing_schema.remember_clean(url)
     return app
 
 

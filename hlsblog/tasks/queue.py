@@ -31,6 +31,8 @@ from huey.consumer import Consumer
 
 from ..extensions import db
 from ..models import utcnow
+from ..plugins import STATE_KEY, current_host
+from ..settings import get_setting
 from . import ledger, upkeep
 from .registry import KINDS, RunAgain, TaskFailed, periodic_kinds
 
@@ -146,7 +148,10 @@ class TaskQueue:
     def queue_periodic(self) -> None:
         """Queue each periodic task whose time slot has come (once per slot, however many tick)."""
         minute = int(time.time() // float(self.app.config["TASK_MINUTE_SECONDS"]))
+        enabled = _enabled_plugins()
         for kind in periodic_kinds():
+            if kind.plugin and kind.plugin not in enabled:
+                continue  # a plugin's periodic task rests while the plugin is off
             every = max(1, int(kind.every_minutes or 1))
             slot = f"every {every} min: {minute // every}"
             task_id = ledger.add(kind.name, [], slot, utcnow(), periodic=True)
@@ -238,6 +243,13 @@ class BlogConsumer(Consumer):  # type: ignore[misc]
         seconds = float(self.queue.app.config["TASK_HEARTBEAT_SECONDS"])
         while not self._beating.wait(seconds):
             self._beat()
+
+
+def _enabled_plugins() -> tuple[str, ...]:
+    """The plugins on now: no request has brought the plugin host up to date in a consumer."""
+    host = current_host()
+    host.refresh(get_setting(STATE_KEY))
+    return tuple(host.enabled)
 
 
 def _reload(task_id: int) -> ledger.BackgroundTask:

@@ -17,12 +17,13 @@ from hlsblog import db
 from hlsblog.api import setting_key
 from hlsblog.models import Comment, utcnow
 from hlsblog.settings import set_setting
-from hlsblog.tasks import task_queue
+from hlsblog.tasks import ledger, task_queue
 from hlsblog.testing import comment_status, submit_form
 
 pytestmark = pytest.mark.plugins("moderation")
 
 QUEUE = "/admin/comments/"
+DAYS_31 = timedelta(days=31)
 ADA = {"author": "Ada", "email": "ada@example.org", "url": "ada.example", "comment": "Hi!"}
 
 
@@ -74,8 +75,8 @@ def test_old_spam_and_trash_are_emptied_every_hour_and_by_command(
     auth.login()
     act(client, {"one": f"trash:{just_trashed}"})
     task_queue(app).start_consumer()  # its first tick queues the hourly purge: no visit needed
-    wait_until(lambda: comment_status(app, old_spam) is None)
-    assert comment_status(app, old_trash) is None
+    gone = (old_spam, old_trash)
+    wait_until(lambda: all(comment_status(app, comment) is None for comment in gone))
     assert "Old spam" not in client.get(f"{QUEUE}?status=spam").get_data(as_text=True)
     assert comment_status(app, new_spam) == "spam" and comment_status(app, just_trashed) == "trash"
     result = app.test_cli_runner().invoke(args=["moderation", "purge", "--days", "0"])
@@ -85,6 +86,18 @@ def test_old_spam_and_trash_are_emptied_every_hour_and_by_command(
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["moderation", "purge"])
     assert "Deleted 1 spam and trash comments older than 30 days." in result.output
+
+
+def test_the_hourly_purge_rests_while_the_plugin_is_off(make_app, make_post, make_comment):
+    post = make_post()
+    old_spam = make_comment(post["id"], "Old spam", status="spam", created_at=utcnow() - DAYS_31)
+    off = make_app(plugins=[])  # the same blog, its moderation plugin turned off
+    task_queue(off).start_consumer()
+    with off.app_context():
+        kinds = lambda: set(db.session.scalars(db.select(ledger.BackgroundTask.kind)))  # noqa: E731
+        wait_until(lambda: any(k.endswith("publish_due_posts") for k in kinds()))
+        assert not any(k.endswith("purge_spam_and_trash") for k in kinds())
+    assert comment_status(off, old_spam) == "spam"
 
 
 def test_the_comment_form_carries_a_honeypot_people_never_see(client, make_post):

@@ -7,7 +7,7 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from hlsblog.extensions import csrf, db
 from hlsblog.models import Comment
@@ -79,13 +79,17 @@ def test_failed_logins_for_one_account_are_throttled_from_any_address(make_app):
     assert blocked.status_code == 429
 
 
+def _sample(converter):
+    """A value the converter takes: a number, one of its words, or any word."""
+    if isinstance(converter, IntegerConverter):
+        return 1
+    return sorted(converter.items)[0] if isinstance(converter, AnyConverter) else "x"
+
+
 def _post_routes(app):
     for rule in app.url_map.iter_rules():
         if "POST" in (rule.methods or ()):
-            values = {
-                arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
-                for arg in rule.arguments
-            }
+            values = {arg: _sample(rule._converters[arg]) for arg in rule.arguments}
             yield rule, app.url_map.bind("localhost").build(rule.endpoint, values, method="POST")
 
 

@@ -228,7 +228,9 @@ def test_a_blogger_trashes_restores_and_deletes_a_post_in_the_browser(
     page.get_by_role("link", name="All (1)").click()
     page.get_by_role("button", name="Move “Second thoughts” to the Trash").click()
     page.get_by_role("link", name="Trash (1)").click()
-    page.get_by_role("button", name="Delete permanently “Second thoughts”").click()
+    page.get_by_role("link", name="Delete permanently “Second thoughts”").click()
+    assert "Delete this post for good?" in page.inner_text("main")  # asked first, on a page
+    page.get_by_role("button", name="Delete permanently").click()
     assert "“Second thoughts” deleted permanently." in page.inner_text("main")
     assert "Trash (0)" in page.inner_text("main")
     assert reader.goto(live_server.url + post["url"]).status == 404

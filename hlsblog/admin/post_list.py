@@ -174,8 +174,9 @@ def delete_posts() -> Any:
         delete_post(post)
     if titles:
         shown = ", ".join(f"“{title}”" for title in titles)
-        record(f"{kind}s deleted permanently", shown)
-        flash(f"{len(titles)} deleted permanently: {shown}.", "info")
+        record(f"{kind} deleted permanently", shown, f"{len(titles)} at once")
+        many = f"{len(titles)} {kind}s deleted permanently: {shown}."
+        flash(f"{shown} deleted permanently." if len(titles) == 1 else many, "info")
     else:
         flash("Nothing was deleted: those items are no longer in the Trash.", "error")
     return redirect(url_for("admin.pages" if kind == "page" else "admin.posts", status=TRASH))

@@ -21,7 +21,7 @@ from hlsblog import TaskFailed, get_setting, run_later, site_host, task
 from .settings import settings
 
 TIMEOUT = 20
-RETRIES = 8  # a server down for about two hours (doubling from a minute) still gets the mail
+RETRIES = 8  # a server down for about three hours (doubling from a minute) still gets the mail
 BACKOFF = 60.0
 
 

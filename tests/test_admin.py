@@ -196,7 +196,7 @@ def test_moderating_comments_in_the_admin(app, client, make_user, auth, make_pos
     )
     assert "Edited x" in client.get(post["url"]).get_data(as_text=True)
     submit_form(client, "/admin/comments/", {"one": f"trash:{comment}"})
-    submit_form(client, "/admin/comments/", {"one": f"delete:{comment}"})
+    submit_form(client, "/admin/comments/", {"one": f"delete:{comment}", "confirmed": "1"})
     with app.app_context():
         assert db.session.get(Comment, comment) is None
 

@@ -129,7 +129,10 @@ def test_delete_permanently_only_from_spam_or_trash(app, make_post, make_comment
     act(admin, {"one": f"delete:{shown}"})
     assert comment_status(app, shown) == "approved"
     act(admin, {"one": f"trash:{shown}"})
-    act(admin, {"status": "trash", "one": f"delete:{shown}"})
+    asked = act(admin, {"status": "trash", "one": f"delete:{shown}"})
+    assert "Delete this comment for good?" in asked.text and "Shown" in asked.text
+    assert comment_status(app, shown) == "trash"  # only asked
+    act(admin, {"status": "trash", "action": "delete", "ids": [shown], "confirmed": "1"})
     assert comment_status(app, shown) is None
     assert "1 comment deleted permanently." in text_of(admin, f"{QUEUE}?status=trash")
 

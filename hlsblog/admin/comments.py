@@ -180,6 +180,10 @@ def comment_actions() -> Any:
         flash("Tick at least one comment first.", "error")
     else:
         picked = _allowed(ids)
+        if action == "delete" and request.form.get("confirmed") != "1":
+            going = [c for c in picked if "delete" in actions_for(c.status)]
+            if going:  # deleting for good asks first, on a page that names what goes
+                return render_template("admin/comments_delete.html", comments=going)
         done = sum(act_on(comment, action) for comment in picked)
         flash(_outcome(action, done, len(picked) - done), "info" if done else "error")
     return redirect(queue_url())

@@ -1,4 +1,5 @@
-// The admin's menu folds into "Menu" on a phone. Without this script it simply stays open.
+// The admin's menu is served folded; a wide screen unfolds it with CSS where the browser can
+// (::details-content), and here where it can't. On a phone it stays folded under "Menu".
 document.addEventListener("DOMContentLoaded", () => {
   "use strict";
   const menu = document.getElementById("admin-menu");

@@ -8,6 +8,7 @@ only these) open their browser context with ``bypass_csp=True``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -162,3 +163,30 @@ def test_a_keyboard_blogger_reaches_the_admins_main_actions_and_sees_the_focus(
         assert set(actions) <= reached, path
         assert [s["name"] for s in stops if s["name"] == "Posts"], path  # the menu too
         assert _unseen(stops) == [], path
+
+
+SHIFTS = """window.__shifts = [];
+new PerformanceObserver(list => list.getEntries().forEach(e => window.__shifts.push(e.value)))
+  .observe({type: 'layout-shift', buffered: true});"""
+
+
+def test_nothing_moves_once_a_phone_has_painted_the_page(
+    live_server, browser, make_user, make_post, make_comment
+):
+    # A script folding the admin's menu after the first paint moved the whole page.
+    make_user()
+    reader = build_tour_blog(make_post, make_comment)
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    tab = phone.new_page()
+    _log_in(tab, live_server.url)
+    tab.add_init_script(SHIFTS)
+    listing = tab.context.request.get(live_server.url + "/admin/posts/").text()
+    editor = re.search(r'href="(/admin/posts/\d+/)"', listing)
+    assert editor, "no post to edit in the posts list"
+    for path in ["/", reader["post with comments"], "/admin/posts/", editor.group(1)]:
+        tab.goto(live_server.url + path)
+        tab.wait_for_load_state("networkidle")
+        assert sum(tab.evaluate("window.__shifts")) < 0.05, path
+    phone.close()

@@ -67,6 +67,8 @@ def has_session() -> bool:
 def _check() -> None:
     if request.method != "POST" or request.endpoint not in ENDPOINTS:
         return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return  # as Flask-WTF's own check: a deployment that turned CSRF checks off
     if current_user.is_authenticated or _sent_token():
         csrf.protect()  # as on every other form
         return

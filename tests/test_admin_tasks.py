@@ -10,6 +10,7 @@ import task_samples as samples
 from waiting import wait_until
 
 from hlsblog import db, run_later
+from hlsblog.settings import set_setting
 from hlsblog.tasks import ledger, task_queue
 from hlsblog.testing import PASSWORD, admin_client, submit_form
 
@@ -85,8 +86,14 @@ def test_the_dashboard_says_to_run_a_worker_while_no_consumer_is_seen(app, make_
     page = admin.get(TASKS).get_data(as_text=True)
     assert 'id="no-consumer"' in page and "Nothing is waiting." in page
 
+    assert "No site address is set" in dashboard  # a scheduled post's pings need it
+    with app.app_context():
+        set_setting("site_url", "https://blog.example.org")
+        db.session.commit()
+
     task_queue(app).start_consumer()  # what `flask --app app worker` runs
-    assert NO_CONSUMER not in admin.get("/admin/").get_data(as_text=True)
+    dashboard = admin.get("/admin/").get_data(as_text=True)
+    assert NO_CONSUMER not in dashboard and "No site address" not in dashboard
     assert "A task consumer was last seen" in admin.get(TASKS).get_data(as_text=True)
 
     make_user("author", "author")

@@ -17,6 +17,7 @@ from flask_login import current_user
 from ..audit import record
 from ..models import utcnow
 from ..plugins import current_host
+from ..site_address import configured_site_url
 from ..tasks import task_queue, upkeep
 from ..tasks.ledger import BackgroundTask
 from ..tasks.registry import KINDS
@@ -79,6 +80,11 @@ def task_warnings() -> list[str]:
         warnings.append(
             "No task consumer has been seen for a minute, so mail, pings and scheduled "
             f"posts wait: run “{WORKER_COMMAND}” beside the web server."
+        )
+    if not configured_site_url():
+        warnings.append(
+            "No site address is set, so work done in the background can't name the blog "
+            "(a scheduled post published there is not pinged): set it in Settings."
         )
     return warnings
 

@@ -73,6 +73,10 @@ def test_autosave_keeps_a_draft_a_draft_and_never_touches_a_public_post(app, mak
     assert "Changes reach readers only when you save." in editor
     empty = client.post(draft["autosave_url"], data={"csrf_token": token, "title": ""})
     assert empty.status_code == 400 and "needs a title or some text" in empty.get_json()["error"]
+    when = {"status": "published", "published_at": "2099-01-02T09:30"}
+    scheduled = _editor(client, draft["edit_url"], title="Half", body="Later", **when)
+    shown = client.get(scheduled.headers["Location"]).get_data(as_text=True)
+    assert "Post scheduled: it goes public on January 2, 2099 at 9:30 am." in shown
 
 
 def _make(app, title, status="published", days=1, **fields):

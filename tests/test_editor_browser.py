@@ -26,7 +26,10 @@ def test_the_preview_follows_the_typing_ctrl_s_saves_and_a_phone_fits(app, live_
 
     page.locator("#body").press("Control+s")
     page.wait_for_url("**/admin/posts/*/")
-    assert page.locator(".flash-info").inner_text() == "Post saved."
+    assert (
+        page.locator(".flash-info").inner_text()
+        == "Post saved as a draft: readers don't see it yet."
+    )
     page.locator("#body").press("Control+End")
     page.locator("#body").press_sequentially(" More")
     page.keyboard.press("Meta+s")

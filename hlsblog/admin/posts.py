@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..audit import record
-from ..dates import local, to_utc
+from ..dates import format_date, format_time, local, to_utc
 from ..extensions import db
 from ..models import Post
 from ..pages import PAGE, hidden_slug, parent_choices, place_page
@@ -147,8 +147,7 @@ def edit_form(post: Post, is_new: bool) -> Any:
             )
             attach_uploads(post, request.form.getlist("media_ids"))  # what a new post's editor sent
             record(f"{post.kind} saved ({post.display_status})", post.title, f"id {post.id}")
-            noun = "Page" if is_page else "Post"
-            flash(f"{noun} {'published' if post.is_public else 'saved'}.", "info")
+            flash(_saved_message(post), "info")
             return redirect(url_for("admin.edit_post", post_id=post.id))
         if error:
             flash(error, "error")
@@ -172,6 +171,17 @@ def edit_form(post: Post, is_new: bool) -> Any:
         # pushed the layout about (Lighthouse counted a layout shift of 0.37).
         preview=post.body_html if not is_new and post.body_source.strip() else None,
     )
+
+
+def _saved_message(post: Post) -> str:
+    """What a save did, in the words a blogger needs: public, scheduled, or a draft."""
+    noun = "Page" if post.kind == PAGE else "Post"
+    if post.is_public:
+        return f"{noun} published."
+    if post.is_scheduled:
+        when = f"{format_date(post.published_at)} at {format_time(post.published_at)}"
+        return f"{noun} scheduled: it goes public on {when}."
+    return f"{noun} saved as a draft: readers don't see it yet."
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])

@@ -57,6 +57,7 @@ def _errors(jar: Path, pages: dict[str, str], folder: Path) -> dict[str, list[st
         text=True,
         timeout=300,
     )
+    assert result.stdout, result.stderr  # vnu answers in JSON even when every page is valid
     by_file: dict[str, list[str]] = {}
     for message in json.loads(result.stdout)["messages"]:
         where = f"line {message.get('lastLine')}: {message['message']}"

@@ -108,16 +108,18 @@ def build_app(
     For fixtures of a wider scope than ``make_app`` (one app for a whole module); ``fresh``
     empties the PostgreSQL test database first. Pair it with ``close_app``.
     """
-    # Emptied in place when the app is to use the test database as it stands (testing_schema).
+    # A fresh database starts from the last one's schema when the app is to use the test
+    # database as it stands: emptied in place, or copied (testing_schema).
     own_database = not {"SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS"} & set(config)
-    emptied = False
+    reused = False
     if backend == "postgresql":
         url = postgres_url()
-        emptied = fresh and own_database and testing_schema.empty_in_place(url)
-        if fresh and not emptied:
+        reused = fresh and own_database and testing_schema.empty_in_place(url)
+        if fresh and not reused:
             _reset_postgres(url)
     else:
         url = "sqlite:///" + str(folder / "blog.sqlite3")
+        reused = own_database and testing_schema.copy_sqlite_template(folder / "blog.sqlite3")
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -134,12 +136,10 @@ def build_app(
     app = create_app(settings)
     app.test_client_class = BrowserClient
     with app.app_context():
-        if emptied:
+        if reused:
             testing_schema.add_missing_tables(url)
-        else:
-            init_db()
-            if backend == "postgresql" and fresh and own_database:
-                testing_schema.remember_clean(url)
+        elif init_db() == "created" and fresh and own_database:
+            testing_schema.remember_clean(url)
     return app
 
 

@@ -1,4 +1,7 @@
-"""A fresh PostgreSQL test database without building its schema again for every test.
+"""A fresh test database without building its schema again for every test.
+
+SQLite: the first fresh database a process makes is kept as a template, and later tests' new
+database files start as a copy of it. PostgreSQL: as follows.
 
 Dropping the schema and creating some forty tables, indexes, triggers and functions was most of
 a PostgreSQL test's set-up: each CREATE is a round trip and a catalog write. Here a test's
@@ -10,6 +13,13 @@ dropped and built again as before; so is every database if a new schema ever com
 """
 
 from __future__ import annotations
+
+import atexit
+import shutil
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
@@ -55,6 +65,9 @@ _RESTART_SEQUENCES = text(
 
 # Per database URL: the fingerprint of the schema a fresh test app starts from.
 _CLEAN: dict[str, str] = {}
+_SQLITE = "sqlite:///"
+# This process's fresh SQLite database, once one is made (in a folder removed at exit).
+_SQLITE_TEMPLATE: list[Path] = []
 
 
 def _fingerprint(conn: Connection) -> str | None:
@@ -64,7 +77,10 @@ def _fingerprint(conn: Connection) -> str | None:
 
 
 def remember_clean(url: str) -> None:
-    """Note ``url``'s schema, just built for a fresh app, as the one to empty back to."""
+    """Note ``url``'s schema, just built for a fresh app, as the one to start from again."""
+    if url.startswith(_SQLITE):
+        _keep_sqlite_template(Path(url.removeprefix(_SQLITE)))
+        return
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
@@ -101,6 +117,27 @@ def empty_in_place(url: str) -> bool:
         return True
     finally:
         engine.dispose()
+
+
+def copy_sqlite_template(path: Path) -> bool:
+    """Start a new SQLite database at ``path`` as a copy of the fresh one; False if none yet."""
+    if not _SQLITE_TEMPLATE or path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_SQLITE_TEMPLATE[0], path)
+    return True
+
+
+def _keep_sqlite_template(path: Path) -> None:
+    if not _SQLITE_TEMPLATE:
+        folder = tempfile.mkdtemp(prefix="hlsblog-schema-")
+        atexit.register(shutil.rmtree, folder, True)
+        _SQLITE_TEMPLATE.append(Path(folder) / "fresh.sqlite3")
+    _SQLITE_TEMPLATE[0].unlink(missing_ok=True)
+    # The backup API copies what the write-ahead log holds too, as one consistent file.
+    source, copy = sqlite3.connect(path), sqlite3.connect(_SQLITE_TEMPLATE[0])
+    with closing(source), closing(copy):
+        source.backup(copy)
 
 
 def add_missing_tables(url: str) -> None:

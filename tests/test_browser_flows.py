@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = [pytest.mark.plugins(), pytest.mark.browser]
+# What the script and the forms do in a browser; storing comments and posts is tested on both
+# databases over HTTP (test_comments.py, test_admin.py). SQLite only here.
+pytestmark = [
+    pytest.mark.plugins(),
+    pytest.mark.browser,
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
 
 
 def test_a_reader_comments_replies_and_keeps_a_refused_comment(live_server, page, make_post):

@@ -17,6 +17,8 @@ from hlsblog.testing import PASSWORD, csrf_token, html_elements, submit_form
 PROTOCOL_BLUEPRINTS = {"linkbacks"}
 
 
+# Headers, the same from either database: SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_every_page_carries_the_security_headers(app, client, make_post):
     post = make_post()
     for url in ["/", post["url"], "/login", "/no/such/page"]:

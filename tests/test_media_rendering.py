@@ -12,7 +12,8 @@ from hlsblog.extensions import db
 from hlsblog.media import media_url, store_upload
 from hlsblog.models import Media, Post
 
-pytestmark = pytest.mark.plugins()
+# How pictures are written into pages, the same from either database: SQLite only.
+pytestmark = [pytest.mark.plugins(), pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture

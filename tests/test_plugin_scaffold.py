@@ -43,6 +43,8 @@ def hello_world(tmp_path_factory):
         sys.modules.pop("hlsblog_hello_world", None)
 
 
+# Packaging and discovery: no database in it, so SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_new_plugin_is_on_and_listed_on_the_plugins_page(hello_world, make_app):
     client = admin_client(make_app(plugins=None))
     assert "Hello from Hello World!" in client.get("/").get_data(as_text=True)
@@ -59,6 +61,8 @@ def test_the_new_plugins_own_test_passes(hello_world):
 
 
 @pytest.mark.plugins()
+# A command refusing a name: no database in it, so SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     "name, error",
     [("Hello World", "can't name a plugin"), ("hello__world", "can't name a plugin")],
@@ -71,6 +75,8 @@ def test_a_name_that_cant_be_a_package_is_refused(runner, tmp_path, name, error)
 
 
 @pytest.mark.plugins()
+# A command refusing a folder: no database in it, so SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_an_existing_folder_is_never_written_over(runner, tmp_path):
     mine = tmp_path / "authors" / "hello_world"
     mine.mkdir(parents=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = [pytest.mark.plugins(), pytest.mark.browser]
+# The form, the cookie and the reload are the browser's; the password checks run on both
+# databases in test_protected_posts.py. SQLite only here.
+pytestmark = [
+    pytest.mark.plugins(),
+    pytest.mark.browser,
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
 SECRET = "Meet at the north gate at dawn."
 
 

@@ -45,6 +45,8 @@ def rerender(app):
 
 
 @pytest.mark.browser
+# Rendering, the same from either database: SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_readers_code_sample_shows_as_typed(app, client, live_server, page, make_post):
     post = make_post("Bold markup", body="Ask me about HTML.")
     page.goto(live_server.url + post["url"])
@@ -74,6 +76,8 @@ def test_an_imported_code_sample_shows_as_typed(app, client):
     assert "&amp;lt;b&amp;gt;" not in page and "&amp;amp;b=2" not in page
 
 
+# Rendering, the same from either database: SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_posts_code_reads_as_written(client, make_post):
     source = "Inline `<b>` and `&lt;`.\n\n```\nif a &lt; b and c < d:\n```\n"
     page = client.get(make_post("Code", body=source)["url"]).get_data(as_text=True)
@@ -186,6 +190,8 @@ def meta_description(page_html: str) -> str | None:
         ("Use `&lt;b&gt;` for bold", "Use &lt;b&gt; for bold"),  # a code sample, as read
     ],
 )
+# Rendering, the same from either database: SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_posts_description_reads_as_its_text(client, make_post, body, shown):
     post = make_post("Markup", body=body)
     page = client.get(post["url"]).get_data(as_text=True)

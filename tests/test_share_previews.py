@@ -16,7 +16,8 @@ from hlsblog.models import utcnow
 from hlsblog.settings import set_setting
 from hlsblog.testing import html_elements
 
-pytestmark = pytest.mark.plugins()
+# The previews are rendering, the same from either database: SQLite only.
+pytestmark = [pytest.mark.plugins(), pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 HOST = "http://localhost"
 HOSTILE = '"><script>alert(1)</script><meta property="og:title" content="pwned'
 

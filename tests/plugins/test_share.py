@@ -11,7 +11,11 @@ import pytest
 
 from hlsblog.testing import admin_client, submit_form
 
-pytestmark = pytest.mark.plugins("share")
+# Share links are rendering and settings, the same from either database: SQLite only.
+pytestmark = [
+    pytest.mark.plugins("share"),
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
 
 SHARE = Path(__file__).resolve().parents[2] / "plugins" / "share"
 BUNDLED = [

@@ -7,7 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.plugins("share"), pytest.mark.browser]
+# The row and what the page asks for are the templates', whatever the database: SQLite only.
+pytestmark = [
+    pytest.mark.plugins("share"),
+    pytest.mark.browser,
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
 
 TITLE = "Share “this” & <that> — 日本語 🎉"
 # Stands in for the browser's print dialog, which a headless browser cannot show.

@@ -251,10 +251,20 @@ def generate(uri: str, total: int, seed: int = 1) -> Blog:
     _bulk(Comment.__table__, _comment_rows(counts, rng))
     _recount()
     _terms(total, rng)
+    _date_links()
     _settings()
     db.session.commit()
     _analyze(uri)
     return _describe(total, big)
+
+
+def _date_links() -> None:
+    # The links carry their post's date (hlsblog/term_dates.py), as the app's saves give them.
+    for link in (post_categories, post_tags):
+        published = db.select(Post.published_at).where(
+            Post.id == link.c.post_id, Post.status == "published", Post.kind == "post"
+        )
+        db.session.execute(db.update(link).values(published_at=published.scalar_subquery()))
 
 
 def _recount() -> None:

@@ -51,11 +51,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database, generation, search_index  # noqa: F401  (database: SQLite pragmas)
+    from . import database, generation, search_index, term_dates  # noqa: F401  (database: pragmas)
 
     db.init_app(app)
     search_index.register()
     generation.init_app(app)
+    term_dates.init_app()
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,18 +21,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-# A category's or tag's archive finds its posts from the term's side of the link.
+# A category's or tag's archive finds its posts from the term's side of the link, newest
+# first: each link keeps its post's publication time (hlsblog/term_dates.py keeps it), so
+# page 500 of an archive walks one index in date order instead of the whole blog's posts.
 post_categories = db.Table(
     "post_categories",
     db.Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
     db.Column("category_id", ForeignKey("category.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("published_at", DateTime, nullable=True),
     Index("ix_post_categories_category", "category_id", "post_id"),
+    Index("ix_post_categories_dated", "category_id", "published_at", "post_id"),
 )
 post_tags = db.Table(
     "post_tags",
     db.Column("post_id", ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
     db.Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("published_at", DateTime, nullable=True),
     Index("ix_post_tags_tag", "tag_id", "post_id"),
+    Index("ix_post_tags_dated", "tag_id", "published_at", "post_id"),
 )
 
 

@@ -18,13 +18,14 @@ from ..comment_input import CommentInput, CommentRefused, clean_text
 from ..comments import submit_comment
 from ..dates import to_utc
 from ..extensions import db
-from ..models import Category, Post, Tag, User
+from ..models import Category, Post, Tag, User, post_categories, post_tags
 from ..numbers import stranger_int
 from ..old_addresses import old_address
 from ..pages import PAGE, find_page, page_path
 from ..permissions import can_edit
 from ..posts import part_link, permalink, post_parts, public_content, public_posts
 from ..protection import is_locked, is_protected
+from ..term_dates import newest_linked
 from . import bp
 from .listing import paginate
 from .search import matching, words
@@ -100,9 +101,15 @@ def _without_part(args: Any) -> str:
 
 
 def _archive(
-    query: Any, page: int, title: str, endpoint: str, allow_empty: bool = False, **args: Any
+    query: Any,
+    page: int,
+    title: str,
+    endpoint: str,
+    allow_empty: bool = False,
+    window: Any = None,
+    **args: Any,
 ) -> Any:
-    listing = paginate(query, page, allow_empty)
+    listing = paginate(query, page, allow_empty, window)
 
     def page_url(n: int) -> str:
         values: dict[str, Any] = {**args, **({"page": n} if n > 1 else {})}
@@ -122,8 +129,10 @@ def category(slug: str, page: int = 1) -> Any:
     # As WordPress: a category's archive holds its subcategories' posts too.
     ids = with_descendants(term.id)
     query = public_posts().where(Post.categories.any(Category.id.in_(ids)))
+    # One category: its page read from its dated links (term_dates), whatever its number.
+    window = newest_linked(public_posts(), post_categories, term.id) if len(ids) == 1 else None
     title = f"Category: {term.name}"
-    return _archive(query, page, title, "blog.category", allow_empty=True, slug=slug)
+    return _archive(query, page, title, "blog.category", True, window, slug=slug)
 
 
 @bp.route("/tag/<slug>/")
@@ -133,7 +142,8 @@ def tag(slug: str, page: int = 1) -> Any:
     """Posts with a tag."""
     term = db.first_or_404(db.select(Tag).where(Tag.slug == slug))
     query = public_posts().where(Post.tags.any(Tag.id == term.id))
-    return _archive(query, page, f"Tag: {term.name}", "blog.tag", allow_empty=True, slug=slug)
+    window = newest_linked(public_posts(), post_tags, term.id)
+    return _archive(query, page, f"Tag: {term.name}", "blog.tag", True, window, slug=slug)
 
 
 @bp.route("/author/<name>/")

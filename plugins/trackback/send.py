@@ -38,7 +38,7 @@ from hlsblog.api import FetchError, Response, fetch
 from . import pacing, pages
 from .discovery import Endpoint, RetryLater, TooQuickly, check_status, discover
 from .models import OutboundPing
-from .settings import limits, retry_delays, settings
+from .settings import limits, retry_delays, settings, wait_while_off
 
 ALREADY_REGISTERED = 48
 # WordPress answers a ping within its 15-second flood window with fault 429; 49 is
@@ -125,12 +125,14 @@ def send_ping(post_id: int, target: str, source: str) -> None:
     restart says what the post says when it goes. ``source`` is the post's address as
     known when it was queued (a consumer has no request to name it by).
     """
+    wait_while_off()
     post = db.session.get(Post, post_id)
     row = _row(post_id, target)
     if post is None or row is None or row.status not in ("pending", "retrying"):
         return  # the post is gone, or this ping settled already (a consumer died after it)
-    if not post.is_public:
-        _record(row, "failed", "The post is no longer public.")
+    if not post.is_public or not settings.send_pings:
+        why = "The post is no longer public." if settings.send_pings else "Sending is off."
+        _record(row, "failed", why)
         return
     wait = _step(_outgoing(post, source), target, row)
     if wait is not None:

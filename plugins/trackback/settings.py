@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from hlsblog import PluginSetting, settings_for
+from hlsblog import PluginSetting, RunAgain, is_enabled, settings_for
 from hlsblog.api import Limits
 
 PLUGIN = "trackback"
@@ -82,3 +82,15 @@ def rate_limit() -> str:
 def receives(protocol: str) -> bool:
     """Whether this blog takes (and advertises) pings of ``protocol``."""
     return protocol in (settings.receive or ())
+
+
+OFF_RETRY = 600.0  # seconds: how often a task queued before the plugin was turned off looks
+
+
+def wait_while_off() -> None:
+    """In a task: while the blogger has turned the plugin off, come back later (not a failure).
+
+    Its settings aren't readable then, and its work resumes where it was when it is back on.
+    """
+    if not is_enabled(PLUGIN):
+        raise RunAgain(OFF_RETRY, "the trackback plugin is off")

@@ -21,7 +21,7 @@ from hlsblog import Post, db, permalink, run_later, task
 from . import inbound
 from .models import PendingTrackBack
 from .routes import client, count_ping, protocols, read_body, require
-from .settings import limits
+from .settings import limits, wait_while_off
 from .verifier import Busy, check_room
 
 
@@ -112,6 +112,7 @@ def _still_queued(post_id: int, source: str) -> bool:
 @task(retries=3, backoff=10)
 def verify_trackback(ping_id: str) -> None:
     """Verify an accepted TrackBack (a task: the fetch happens in a queue consumer)."""
+    wait_while_off()
     process(ping_id)
 
 

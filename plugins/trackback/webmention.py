@@ -32,7 +32,7 @@ from . import inbound
 from .models import IncomingWebmention
 from .pages import page_key
 from .routes import client, count_ping, protocols, require
-from .settings import limits
+from .settings import limits, wait_while_off
 from .verifier import Busy, check_room
 
 
@@ -122,6 +122,7 @@ def webmention_status(task_id: str) -> Any:
 @task(retries=3, backoff=10)
 def verify_webmention(mention_id: str) -> None:
     """Verify an accepted Webmention (a task: the fetch happens in a queue consumer)."""
+    wait_while_off()
     process(mention_id)
 
 

@@ -120,8 +120,8 @@ def process(ping_id: str) -> None:
     """Verify a queued TrackBack and store it when its source links here."""
     ping = db.session.get(PendingTrackBack, ping_id)
     post = db.session.get(Post, ping.post_id) if ping else None
-    if ping is None or post is None:
-        return
+    if ping is None or post is None or ping.status != "queued":
+        return  # gone, or checked already (by a consumer that died before it said so)
     try:
         _verify_and_store(ping, post)
         status, message = "accepted", "The TrackBack was verified and stored."

@@ -130,8 +130,8 @@ def process(task_id: str) -> None:
     """Verify a queued Webmention and add, update or delete its linkback."""
     task = db.session.get(IncomingWebmention, task_id)
     post = db.session.get(Post, task.post_id) if task else None
-    if task is None or post is None:
-        return
+    if task is None or post is None or task.status != "queued":
+        return  # gone, or checked already (by a consumer that died before it said so)
     status, message = _outcome(task, post)
     task = db.session.get(IncomingWebmention, task_id)
     if task is not None:

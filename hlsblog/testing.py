@@ -292,11 +292,26 @@ def _collecting(app: Flask, name: str, pick: Callable[..., Any]) -> Iterator[lis
         event.remove(engine, name, collect)
 
 
+_PASSWORD_HASH: list[str] = []
+
+
+def give_password(user: User) -> None:
+    """Give ``user`` ``PASSWORD``, hashed by ``set_password`` once per process and then reused.
+
+    Scrypt's cost is deliberate (about 0.1 s a hash, over a second on a loaded machine), and
+    every user a fixture made paid it; logging in still checks the same real scrypt hash.
+    """
+    if not _PASSWORD_HASH:
+        user.set_password(PASSWORD)
+        _PASSWORD_HASH.append(user.password_hash)
+    user.password_hash = _PASSWORD_HASH[0]
+
+
 def admin_client(app: Flask) -> FlaskClient:
     """A client logged in through the real form as a freshly made admin."""
     with app.app_context():
         admin = User(username="admin", email="admin@example.org", role="admin")
-        admin.set_password(PASSWORD)
+        give_password(admin)
         db.session.add(admin)
         db.session.commit()
     client = app.test_client()
@@ -351,7 +366,7 @@ def make_user(app: Flask) -> Callable[..., User]:
                 display_name=fields.pop("display_name", username.title()),
                 **fields,
             )
-            user.set_password(PASSWORD)
+            give_password(user)
             db.session.add(user)
             db.session.commit()
             db.session.refresh(user)

@@ -128,6 +128,8 @@ def finish(row: BackgroundTask) -> bool:
     again, row.again = row.again, False
     if again:
         row.run_at = row.pushed_at = utcnow()
+    else:  # what it was given (a mail's text, a reset link in it) is not kept past its use
+        row.args = []
     db.session.commit()
     return again
 

@@ -2,21 +2,25 @@
 
     .venv/bin/python bench/ping_storm.py [--database-uri URI] [--workers 3] [--pingbacks]
 
-Generates a small blog, serves it with ``gunicorn -w 3`` (sync workers) on 127.0.0.1, starts
+Generates a small blog, serves it with ``gunicorn -w 3`` (sync workers) on 127.0.0.1 with one
+``flask --app … worker`` beside it (the task queue's consumer, which checks the sources), starts
 three sources that trickle one header line every 2 s (a fetch of them never ends by itself),
 then sends a burst of 60 Webmentions naming them as sources, from 16 threads at once. A reader
 asks for ``/`` every 0.2 s before and during the storm; the script prints the reader's
 latencies and what the storm's requests were answered. ``--pingbacks`` adds three Pingbacks
 from the trickling sources (checked while their sender waits, as the spec has it);
 ``--rate-limit "1000 per minute"`` lifts the per-address limit so every Webmention reaches the
-verifiers' queue. A PostgreSQL database given with ``--database-uri`` is **emptied** first.
+queue of pings waiting to be checked. A PostgreSQL database given with ``--database-uri`` is
+**emptied** first.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -185,6 +189,10 @@ def main(argv: list[str] | None = None) -> None:
         }
         if args.rate_limit:
             env["HLSBLOG_LINKBACK_RATE_LIMIT"] = args.rate_limit
+        consumer = subprocess.Popen(  # production's shape: the consumer is its own process
+            [sys.executable, "-m", "flask", "--app", "hlsblog:create_app()", "worker"],
+            env={**os.environ, **env},
+        )
         with Gunicorn("hlsblog:create_app()", args.workers, env) as server:
             front = server.url + "/"
             target = server.url + blog.post_url  # type: ignore[attr-defined]
@@ -201,9 +209,11 @@ def main(argv: list[str] | None = None) -> None:
                     burst = time.monotonic() - burst_started
                     stormy = during.result()
                 fetches = a.fetches + b.fetches + c.fetches
+        consumer.terminate()
+        consumer.wait(timeout=30)
     backend = "PostgreSQL" if uri.startswith("postgresql") else "SQLite"
     print(
-        f"\n{backend}, gunicorn {args.workers} sync workers, rate limit "
+        f"\n{backend}, gunicorn {args.workers} sync workers and one consumer, rate limit "
         f"{args.rate_limit or 'the default'}"
     )
     print(summary("reader before the storm", calm))

@@ -104,6 +104,7 @@ class TaskQueue:
             ledger.give_up(row, f"No task called {row.kind} here: was its plugin removed?")
             return
         try:
+            _enabled_plugins()  # the hooks a task fires reach the plugins on now, as in a request
             kind.func(*row.args)
             db.session.commit()
         except RunAgain as later:

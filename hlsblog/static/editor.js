@@ -81,6 +81,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const fields = [...new FormData(form)].filter(([, value]) => typeof value === "string");
     try {
       const answer = await post(url, fields, keepalive);
+      if (!(answer.headers.get("Content-Type") || "").includes("json")) {
+        // The login ended or the form's token expired: the blog answered with a page.
+        changed = true;
+        status.textContent = "Not saved: log in again in another tab, then save.";
+        return;
+      }
       const data = await answer.json();
       if (answer.ok) {
         adopt(data);

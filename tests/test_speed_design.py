@@ -12,7 +12,14 @@ from hlsblog.caching import PLACEHOLDER
 from hlsblog.extensions import db
 from hlsblog.models import Post, User, utcnow
 from hlsblog.posts import permalink, save_post
-from hlsblog.testing import PASSWORD, counting_queries, csrf_token, main_html, submit_form
+from hlsblog.testing import (
+    PASSWORD,
+    counting_queries,
+    csrf_token,
+    give_password,
+    main_html,
+    submit_form,
+)
 
 pytestmark = pytest.mark.plugins()
 
@@ -26,7 +33,7 @@ def publish(app, title, body="Some words.", **fields):
         author = db.session.scalar(db.select(User).where(User.username == "w"))
         if author is None:
             author = User(username="w", email="w@example.org")
-            author.set_password(PASSWORD)
+            give_password(author)
             db.session.add(author)
             db.session.commit()
         categories, tags = fields.pop("categories", "News"), fields.pop("tags", "t1")

@@ -19,7 +19,7 @@ from hlsblog.api import setting_key
 from hlsblog.models import Comment, Post, User, utcnow
 from hlsblog.posts import save_post
 from hlsblog.settings import set_setting
-from hlsblog.testing import PASSWORD, LiveServer, postgres_url
+from hlsblog.testing import PASSWORD, LiveServer, give_password, postgres_url
 
 OTHER_SCHEMA = "linkback_other_blog"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -98,7 +98,7 @@ def add_admin(server: LiveServer) -> None:
     """An admin who can log in with the tests' password."""
     with server.app.app_context():
         user = User(username="admin", email="admin@example.org", role="admin")
-        user.set_password(PASSWORD)
+        give_password(user)
         db.session.add(user)
         db.session.commit()
 

@@ -120,7 +120,11 @@ def write_new_generation(session: Session | None = None) -> None:
     writer = db.session if session is None else session
     value = uuid.uuid4().hex
     # One statement, no read first: every commit that changes what readers see runs this.
-    moved = writer.execute(update(Setting).where(Setting.key == GENERATION_KEY).values(value=value))
+    # Core, not an ORM update: nothing loaded holds the row, so nothing needs synchronizing.
+    table = Setting.__table__
+    moved = writer.connection().execute(
+        update(table).where(table.c.key == GENERATION_KEY).values(value=value)
+    )
     if not cast(CursorResult[Any], moved).rowcount:  # the first change a new blog sees
         writer.add(Setting(key=GENERATION_KEY, value=value))
     if has_request_context() and "hlsblog_settings" in g:

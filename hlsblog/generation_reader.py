@@ -77,13 +77,18 @@ class GenerationReader:
         return None if value is None else str(value)
 
     def _connect(self) -> Any:
+        if self.dialect == "postgresql":
+            # The engine's own way of connecting (its connect_args: a schema's search_path),
+            # taken out of its pool so this one connection stays the reader's.
+            pooled = self.engine.raw_connection()
+            pooled.detach()
+            connection: Any = pooled.dbapi_connection
+            connection.autocommit = True
+            return connection
         cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
         if self.dialect == "sqlite":
             cparams = {**cparams, "check_same_thread": False, "isolation_level": None}
-        connection = self.engine.dialect.loaded_dbapi.connect(*cargs, **cparams)
-        if self.dialect == "postgresql":
-            connection.autocommit = True
-        return connection
+        return self.engine.dialect.loaded_dbapi.connect(*cargs, **cparams)
 
     def _close(self) -> None:
         connection, self._connection = self._connection, None

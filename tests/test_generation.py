@@ -132,9 +132,17 @@ def test_every_write_path_moves_the_content_generation(app):
     with moves(app, "editing the comment"):
         edited = {**READER, "comment": "Lovely post, edited."}
         press(admin, f"/admin/comments/{comment}/edit", f"/admin/comments/{comment}/edit", **edited)
-    for action in ("trash", "delete"):
-        with moves(app, f"the comment queue's {action}"):
-            press(admin, "/admin/comments/", "/admin/comments/", action=action, ids=comment)
+    with moves(app, "the comment queue's trash"):
+        press(admin, "/admin/comments/", "/admin/comments/", action="trash", ids=comment)
+    with moves(app, "the comment queue's delete, confirmed"):
+        press(
+            admin,
+            "/admin/comments/",
+            "/admin/comments/",
+            action="delete",
+            ids=comment,
+            confirmed="1",
+        )
 
     drinks = only(app, Category, slug="drinks")
     with moves(app, "renaming a category"):

@@ -8,6 +8,12 @@ new generation as that transaction commits: it commits or rolls back with the ch
 Rows readers see: posts, comments, categories, tags (and which posts carry them), users (their
 names are shown), settings, old addresses, and every plugin model that inherits
 ``ReaderVisible``. SQL sent straight to a connection (``text()`` on ``db.engine``) is not seen.
+
+Every request reads it, off the ORM: one prepared statement on a plain connection each worker
+keeps (``generation_reader.py``), chosen over a cheaper signal (shared memory, a file's
+time, LISTEN/NOTIFY) because the row commits with the change it announces, so every worker
+on every host sees both at the same moment, with nothing more to deploy; the read costs
+microseconds on SQLite and one loopback round trip on PostgreSQL.
 """
 
 from __future__ import annotations

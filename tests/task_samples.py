@@ -37,3 +37,8 @@ def not_yet(label: str) -> None:
     RAN.append((label, "asked"))
     if sum(1 for name, _ in RAN if name == label) < 2:
         raise RunAgain(0.3, "the host's turn has not come")
+
+
+@task()
+def host_down(label: str) -> None:
+    raise RunAgain(3600, f"{label}: HTTP 503; trying again in 1 h", failing=True)

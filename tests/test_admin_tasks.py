@@ -101,3 +101,15 @@ def test_the_dashboard_says_to_run_a_worker_while_no_consumer_is_seen(app, make_
     submit_form(author, "/login", {"username": "author", "password": PASSWORD})
     assert author.get(TASKS).status_code == 403
     assert 'href="/admin/tasks/"' not in author.get("/admin/").get_data(as_text=True)
+
+
+def test_a_task_retrying_after_failures_is_shown_with_why_and_warned_of(app):
+    admin = admin_client(app)
+    with app.app_context():
+        run_later(samples.host_down, "blog.example.org")
+        retrying = task_id(samples.host_down)
+    wait_until(lambda: state_of(app, retrying) == ("retrying", 1))
+    row = row_of(admin.get(TASKS).get_data(as_text=True), retrying)
+    assert "retrying" in row and "blog.example.org: HTTP 503; trying again in 1 h" in row
+    dashboard = admin.get("/admin/").get_data(as_text=True)
+    assert "A background task is failing and being retried" in dashboard

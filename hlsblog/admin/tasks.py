@@ -76,6 +76,9 @@ def task_warnings() -> list[str]:
     if failed := counts.get("failed", 0):
         which = f"{failed} background tasks" if failed != 1 else "A background task"
         warnings.append(f"{which} failed and {'wait' if failed != 1 else 'waits'} for you.")
+    if retrying := counts.get("retrying", 0):
+        which = f"{retrying} background tasks are" if retrying != 1 else "A background task is"
+        warnings.append(f"{which} failing and being retried: see what they say on Tasks.")
     if _missing(seen.consumer_seen):
         warnings.append(
             "No task consumer has been seen for a minute, so mail, pings and scheduled "

@@ -108,7 +108,7 @@ class TaskQueue:
             kind.func(*row.args)
             db.session.commit()
         except RunAgain as later:
-            self._put_off(row.id, later.seconds, str(later), failed=False)
+            self._put_off(row.id, later.seconds, str(later), failed=later.failing)
         except TaskFailed as failure:
             db.session.rollback()
             ledger.give_up(_reload(row.id), str(failure) or "failed")

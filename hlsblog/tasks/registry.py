@@ -87,11 +87,16 @@ def periodic_kinds() -> list[TaskKind]:
 
 
 class RunAgain(Exception):  # noqa: N818  (it is an instruction, not an error)
-    """Raised by a task: not now, try again in ``seconds`` (not counted as a failure)."""
+    """Raised by a task: not now, try again in ``seconds`` (not counted against its retries).
 
-    def __init__(self, seconds: float, why: str = "") -> None:
+    ``failing=True`` says the task is retrying after a failure of its own reckoning (a ping
+    with its own retry delays): the blogger then sees it as retrying, with ``why``.
+    """
+
+    def __init__(self, seconds: float, why: str = "", failing: bool = False) -> None:
         super().__init__(why or f"again in {seconds:.0f} s")
         self.seconds = max(0.0, float(seconds))
+        self.failing = failing
 
 
 class TaskFailed(Exception):

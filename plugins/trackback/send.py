@@ -23,6 +23,7 @@ from flask import current_app
 from hlsblog import (
     Post,
     RunAgain,
+    TaskFailed,
     db,
     get_setting,
     is_protected,
@@ -136,7 +137,9 @@ def send_ping(post_id: int, target: str, source: str) -> None:
         return
     wait = _step(_outgoing(post, source), target, row)
     if wait is not None:
-        raise RunAgain(wait, row.message)
+        raise RunAgain(wait, row.message, failing=row.status == "retrying")
+    if row.status == "failed":  # kept failed on Admin → Tasks too, where the dashboard warns
+        raise TaskFailed(row.message)
 
 
 def _outgoing(post: Post, source: str) -> Outgoing:

@@ -91,6 +91,14 @@ def test_every_links_outcome_is_shown_in_the_admin(blogs):
     assert "<strong>no-endpoint</strong>" in settled(blogger, links["no-endpoint"])
     assert blogger.linkbacks_row(blogs.there.url + "/") == ""  # our own links aren't pinged
 
+    def tasks_page() -> str:
+        page = blogger.session.get(blogs.there.url + "/admin/tasks/", timeout=5).text
+        return page if "not a public address" in page and "HTTP 404" in page else ""
+
+    assert wait_for(tasks_page), "a ping that failed for good is a failed task, with its error"
+    dashboard = blogger.session.get(blogs.there.url + "/admin/", timeout=5).text
+    assert "background tasks failed" in dashboard
+
 
 def test_the_blogger_chooses_what_is_taken_on_the_plugins_page(make_app):
     blog = SimpleNamespace(app=make_app(plugins=["trackback"]), url="http://localhost")

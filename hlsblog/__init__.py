@@ -17,7 +17,7 @@ from .numbers import DatabaseIntConverter
 from .plugins import PluginHost, PluginTemplateLoader, current_host
 from .settings import get_setting
 from .site_address import BlogApp
-from .themes import theme_folders
+from .themes import ThemeLoader, theme_folders
 
 __version__ = "0.1.0"
 # What a plugin may import from here: the app factory and the plugin API (hlsblog/api.py).
@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     host = PluginHost(app)
     app.extensions["hlsblog.plugins"] = host
     app.jinja_loader = PluginTemplateLoader(  # type: ignore[assignment]
-        lambda: host, theme_folders(app)
+        lambda: host, ThemeLoader(theme_folders(app))
     )
     _register_core(app)
     _register_plugins(app, host)

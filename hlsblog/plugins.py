@@ -205,9 +205,9 @@ def _names(value: Any) -> list[str] | None:
 class PluginTemplateLoader(BaseLoader):
     """Enabled plugins' ``templates/`` first (they may override the theme), then the theme."""
 
-    def __init__(self, host_getter: Any, theme_folders: str | list[str]) -> None:
+    def __init__(self, host_getter: Any, theme: BaseLoader) -> None:
         self.host_getter = host_getter
-        self.theme = FileSystemLoader(theme_folders)  # the chosen theme, then the bundled one
+        self.theme = theme  # the chosen theme, then the bundled one (themes.ThemeLoader)
 
     def get_source(self, environment: Environment, template: str) -> Any:
         host: PluginHost = self.host_getter()

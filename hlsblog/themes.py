@@ -1,10 +1,13 @@
 """The theme: a folder of templates and a ``static/`` folder, chosen by ``THEME_FOLDER``.
 
 The bundled theme is ``templates/`` beside ``app.py``. A theme folder is searched first and
-the bundled one after it, so a theme holds only the templates it changes (the admin's
-templates usually stay the bundled ones). Its files under ``static/`` are served at
-``/theme/<file>``; templates link them with ``theme_url('file')``, whose ``?v=`` changes
-with the file, so readers may keep each file for a year. docs/themes.md is the contract.
+the bundled one after it, so a theme holds only the templates it changes. The admin's
+templates (``admin/…``) always come from the bundled folder: a blogger's copy of the theme
+keeps an ``admin/`` from the day it was made, and serving it would give them a stale admin
+after an upgrade (docs/admin.md promises a theme can't break the admin). Its files under
+``static/`` are served at ``/theme/<file>``; templates link them with ``theme_url('file')``,
+whose ``?v=`` changes with the file, so readers may keep each file for a year.
+docs/themes.md is the contract.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, current_app, send_from_directory, url_for
+from jinja2 import BaseLoader, Environment, FileSystemLoader
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 YEAR = 365 * 24 * 3600
@@ -24,6 +28,24 @@ def theme_folders(app: Flask) -> list[str]:
     """Where templates are looked for: the configured theme, then the bundled one."""
     chosen = Path(app.config.get("THEME_FOLDER") or DEFAULT_THEME).resolve()
     return [str(chosen)] if chosen == DEFAULT_THEME else [str(chosen), str(DEFAULT_THEME)]
+
+
+BUNDLED_ONLY = ("admin/",)  # templates a theme folder can't replace
+
+
+class ThemeLoader(BaseLoader):
+    """The theme's templates, then the bundled ones; the admin's only from the bundled folder."""
+
+    def __init__(self, folders: list[str]) -> None:
+        self.chain = FileSystemLoader(folders)
+        self.bundled = FileSystemLoader(str(DEFAULT_THEME))
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        loader = self.bundled if template.startswith(BUNDLED_ONLY) else self.chain
+        return loader.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self.chain.list_templates()
 
 
 def _static_folder(filename: str) -> Path | None:

@@ -24,9 +24,14 @@ DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 YEAR = 365 * 24 * 3600
 
 
+def _chosen(app: Flask) -> Path:
+    # "~/my-theme" in instance/config.py reaches us unexpanded (only a shell expands it).
+    return Path(app.config.get("THEME_FOLDER") or DEFAULT_THEME).expanduser().resolve()
+
+
 def theme_folders(app: Flask) -> list[str]:
     """Where templates are looked for: the configured theme, then the bundled one."""
-    chosen = Path(app.config.get("THEME_FOLDER") or DEFAULT_THEME).resolve()
+    chosen = _chosen(app)
     return [str(chosen)] if chosen == DEFAULT_THEME else [str(chosen), str(DEFAULT_THEME)]
 
 
@@ -74,6 +79,12 @@ def theme_url(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Serve the theme's static files and give templates ``theme_url``."""
+    chosen = _chosen(app)
+    if not chosen.is_dir():
+        # The bundled templates still serve every page, so a typo would go unnoticed.
+        app.logger.warning(
+            "THEME_FOLDER %s is not a folder: the bundled theme is used instead", chosen
+        )
 
     @app.route("/theme/<path:filename>", endpoint="theme_static")
     def theme_static(filename: str) -> Any:

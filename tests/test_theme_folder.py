@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -37,3 +38,19 @@ def test_a_copied_theme_with_a_stale_admin_leaves_the_admin_alone(make_app, tmp_
     assert 'id="site_url"' in client.get("/admin/settings").get_data(as_text=True)
     assert "data-mine" in client.get("/").get_data(as_text=True)  # the reader's pages: theirs
 
+
+def test_a_theme_folder_with_a_tilde_is_the_home_folder(make_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "my-theme").mkdir()
+    (tmp_path / "my-theme" / "index.html").write_text("MY FRONT PAGE")
+    client = make_app(THEME_FOLDER="~/my-theme").test_client()
+    assert client.get("/").get_data(as_text=True) == "MY FRONT PAGE"
+
+
+def test_a_missing_theme_folder_is_reported_at_start(make_app, tmp_path, caplog):
+    missing = tmp_path / "my-thme"
+    with caplog.at_level(logging.WARNING):
+        client = make_app(THEME_FOLDER=str(missing)).test_client()
+    assert f"THEME_FOLDER {missing} is not a folder" in caplog.text
+    assert "the bundled theme is used instead" in caplog.text
+    assert client.get("/").status_code == 200

@@ -170,7 +170,7 @@ def test_drafts_preview_for_their_author_only(client, make_user, auth, make_post
     assert client.get(draft["url"]).status_code == 404
     make_user()
     auth.login()
-    assert "Preview: this post is draft" in client.get(draft["url"]).get_data(as_text=True)
+    assert "Preview of a draft post:" in client.get(draft["url"]).get_data(as_text=True)
 
 
 def test_moderating_comments_in_the_admin(app, client, make_user, auth, make_post, make_comment):

@@ -89,7 +89,7 @@ def test_a_draft_page_is_seen_only_by_those_who_may_edit_it(app, client, make_po
     assert client.get(f"/?page_id={draft['id']}").status_code == 404
     assert "Plans" not in text(client, "/")
     admin = admin_client(app)
-    assert "Preview: this page is draft" in text(admin, draft["url"])
+    assert "Preview of a draft page: readers can't see it yet." in text(admin, draft["url"])
 
 
 @pytest.mark.plugins("feeds")

@@ -21,7 +21,7 @@ def test_an_author_previews_edits_and_lists_their_own_draft_only(
     assert "Half a thought" not in client.get("/admin/posts/").get_data(as_text=True)
     auth.logout()
     auth.login("writer")
-    assert "Preview: this post is draft" in client.get(draft["url"]).get_data(as_text=True)
+    assert "Preview of a draft post:" in client.get(draft["url"]).get_data(as_text=True)
     assert client.get(edit).status_code == 200
     assert "Half a thought" in client.get("/admin/posts/").get_data(as_text=True)
 

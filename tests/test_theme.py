@@ -114,9 +114,14 @@ def test_a_draft_preview_has_no_discussion_and_its_intended_date(app, make_post)
     due = utcnow() + timedelta(days=30)
     scheduled = make_post("Coming soon", published_at=due)
     draft = make_post("Half written", status="draft", published_at=None)
-    for post, shown in ((scheduled, due), (draft, utcnow())):
+    for post, shown, banner in (
+        (scheduled, due, f"Preview of a scheduled post: readers can see it from {due:%B} "),
+        (draft, utcnow(), "Preview of a draft post: readers can't see it yet."),
+    ):
         html = client.get(post["url"]).get_data(as_text=True)
-        assert "Preview: this post is" in html
+        assert banner in html
+        # The "Filed under" line ends with the date it will have, never an empty "on".
+        assert f"</a> on {shown:%B} {shown.day}, {shown:%Y}" in html
         assert 'id="commentform"' not in html and "TrackBack URI" not in html
         assert f'datetime="{shown:%Y-%m-%d}' in html
         assert "Edit this post" in html  # the blogger's own page, never cached

@@ -68,32 +68,60 @@ def _short(value: Any, most: int = 80) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def task_warnings() -> list[str]:
+@dataclass(frozen=True)
+class DashboardWarning:
+    """A line on the dashboard: what is wrong, and a link to where it is put right."""
+
+    text: str
+    link_text: str = "See the Tasks page"
+    endpoint: str = "admin.tasks"
+    anchor: str | None = None
+    level: str = "error"  # "notice": worth fixing, but nothing has gone wrong yet
+
+    @property
+    def href(self) -> str:
+        return url_for(self.endpoint, _anchor=self.anchor)
+
+
+def task_warnings() -> list[DashboardWarning]:
     """What the dashboard warns an admin of: failed tasks, or nothing running them."""
     seen = upkeep.overview(limit=0)
     counts = seen.counts
     warnings = []
     if failed := counts.get("failed", 0):
         which = f"{failed} background tasks" if failed != 1 else "A background task"
-        warnings.append(f"{which} failed and {'wait' if failed != 1 else 'waits'} for you.")
+        warnings.append(
+            DashboardWarning(f"{which} failed and {'wait' if failed != 1 else 'waits'} for you.")
+        )
     if retrying := counts.get("retrying", 0):
         which = f"{retrying} background tasks are" if retrying != 1 else "A background task is"
-        warnings.append(f"{which} failing and being retried: see what they say on Tasks.")
+        warnings.append(
+            DashboardWarning(f"{which} failing and being retried: see what they say on Tasks.")
+        )
     if _missing(seen.consumer_seen):
         warnings.append(
-            "No task consumer has been seen for a minute, so mail, pings and scheduled "
-            f"posts wait: run “{WORKER_COMMAND}” beside the web server."
+            DashboardWarning(
+                "No task consumer has been seen for a minute, so mail, pings and scheduled "
+                f"posts wait: run “{WORKER_COMMAND}” beside the web server."
+            )
         )
     if not configured_site_url():
+        # A fresh install's normal state, not a failure: a notice that links to the field.
         warnings.append(
-            "No site address is set, so work done in the background can't name the blog "
-            "(a scheduled post published there is not pinged): set it in Settings."
+            DashboardWarning(
+                "No site address is set yet, so work done in the background can't name the "
+                "blog (a scheduled post published there is not pinged).",
+                link_text="Set it in Settings → Site address",
+                endpoint="admin.settings",
+                anchor="site_url",
+                level="notice",
+            )
         )
     return warnings
 
 
 @bp.app_template_global()
-def admin_task_warnings() -> list[str]:
+def admin_task_warnings() -> list[DashboardWarning]:
     """The dashboard's task warnings, for an admin only (an author can't act on them)."""
     return task_warnings() if current_user.is_authenticated and current_user.is_admin else []
 

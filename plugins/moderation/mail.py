@@ -96,6 +96,12 @@ def deliver(recipient: str, text: str) -> None:
             if server.user:
                 smtp.login(server.user, server.password)
             smtp.send_message(message, to_addrs=[recipient])
+    except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError) as login:
+        # The settings are wrong, and trying again won't mend them: say so at once.
+        raise TaskFailed(
+            f"The mail server did not take the login ({login}): check the SMTP user, "
+            "password and security in the moderation plugin's settings, then Retry here."
+        ) from login
     except smtplib.SMTPRecipientsRefused as refused:
         code, why = refused.recipients.get(recipient, (550, b"refused"))
         _fail_for_good_on_5xx(code, why, f"{recipient} refused")

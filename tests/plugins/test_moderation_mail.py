@@ -281,3 +281,22 @@ def test_mail_waits_for_a_server_that_is_down_and_a_refused_address_is_shown_fai
         in tasks_page
     )
     assert "A background task failed" in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_a_login_the_server_does_not_take_is_shown_failed_at_once_saying_what_to_fix(
+    app, client, make_post
+):
+    server = Controller(Inbox(), hostname="127.0.0.1", port=free_port())  # no AUTH at all
+    server.start()
+    try:
+        configure(app, server.port, smtp_user="blogger")
+        submit_form(client, make_post("Owls")["url"], ADA)
+        failed = wait_until(
+            lambda: [row for row in mail_tasks(app) if row.state == "failed"] or None
+        )
+    finally:
+        server.stop()
+    assert failed[0].attempts == 1  # retrying would not mend the settings
+    tasks_page = admin_client(app).get("/admin/tasks/").get_data(as_text=True)
+    assert "The mail server did not take the login" in tasks_page
+    assert "check the SMTP user, password and security" in tasks_page

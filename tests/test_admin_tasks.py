@@ -4,12 +4,13 @@ told on the dashboard when something failed or nothing runs the background work 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import task_samples as samples
 from waiting import wait_until
 
-from hlsblog import db, run_later
+from hlsblog import db, run_later, utcnow
 from hlsblog.settings import set_setting
 from hlsblog.tasks import ledger, task_queue
 from hlsblog.testing import PASSWORD, admin_client, submit_form
@@ -119,3 +120,17 @@ def test_a_task_retrying_after_failures_is_shown_with_why_and_warned_of(app):
     assert "retrying" in row and "blog.example.org: HTTP 503; trying again in 1 h" in row
     dashboard = admin.get("/admin/").get_data(as_text=True)
     assert "A background task is failing and being retried" in dashboard
+
+
+def test_after_the_consumer_stops_the_tasks_page_says_when_it_last_ran(app):
+    admin = admin_client(app)
+    queue = task_queue(app)
+    queue.start_consumer()
+    queue.stop_consumer()
+    with app.app_context():  # a minute later
+        db.session.execute(
+            db.update(ledger.TaskConsumer).values(seen_at=utcnow() - timedelta(minutes=2))
+        )
+        db.session.commit()
+    page = admin.get(TASKS).get_data(as_text=True)
+    assert "No task consumer has been seen since" in page and "seen yet" not in page

@@ -13,7 +13,7 @@ import task_samples as samples
 from hlsblog import Post, db, get_setting, run_later, utcnow
 from hlsblog.models import AuditEntry
 from hlsblog.settings import set_setting
-from hlsblog.tasks import ledger, task_queue, upkeep
+from hlsblog.tasks import ledger, make_url_safe, task_queue, upkeep
 
 REDIS = os.environ.get("HLSBLOG_TEST_REDIS_URL")
 STORAGES = ["sqlite"] + (["redis"] if REDIS else [])
@@ -149,3 +149,9 @@ def test_the_trash_empties_itself_on_a_blog_nobody_visits(make_app, make_post):
     with app.app_context():
         entry = db.session.scalars(db.select(AuditEntry)).one()
         assert (entry.action, entry.target) == ("trash emptied", "Binned long ago")
+
+
+def test_the_worker_never_prints_the_queue_s_password(make_app):
+    app = make_app(plugins=[], TASK_QUEUE="redis://:s3cret@127.0.0.1:1/0")
+    shown = make_url_safe(app.config["TASK_QUEUE"])
+    assert shown == "redis://:***@127.0.0.1:1/0" and "s3cret" not in shown

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 from flask import Flask, current_app
@@ -67,6 +68,17 @@ def init_app(app: Flask) -> None:
     from . import core_tasks  # noqa: F401  (declares the core's own periodic tasks)
 
 
+def make_url_safe(address: str) -> str:
+    """``address`` with any password in it replaced by ``***``."""
+    parts = urlsplit(address)
+    if not parts.password:
+        return address
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
 def _start_consumer_once() -> None:
     queue = task_queue()
     if queue.consumer is None:
@@ -80,6 +92,7 @@ def worker_command(workers: int | None) -> None:
     app: Any = current_app._get_current_object()  # type: ignore[attr-defined]
     if workers:
         app.config["TASK_WORKERS"] = workers
-    where = app.config["TASK_QUEUE"]
+    # Never the password of a redis://:secret@host address: this line goes to service logs.
+    where = make_url_safe(str(app.config["TASK_QUEUE"]))
     click.echo(f"Consumer for {where} queue '{app.config['TASK_QUEUE_NAME']}' started.")
     task_queue(app).run_consumer()

@@ -25,9 +25,12 @@ def heartbeat(consumer: str, host: str, pid: int) -> None:
 
 
 def forget(consumer: str) -> None:
-    """A consumer that stopped cleanly leaves no heartbeat behind to be waited for."""
-    db.session.execute(delete(TaskConsumer).where(TaskConsumer.id == consumer))
-    db.session.commit()
+    """A consumer stops: its last beat now, kept so the blogger sees when one last ran.
+
+    A graceful stop leaves nothing running; what an interrupted one left running is given
+    back once the consumer counts as unseen (``orphans``).
+    """
+    heartbeat(consumer, "", 0)
 
 
 def last_seen() -> datetime | None:

@@ -57,6 +57,22 @@ def test_admin_pages_need_a_login(client):
         assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
 
 
+def test_every_menu_page_answers_with_or_without_its_end_slash(app):
+    admin = admin_client(app)
+    dashboard = admin.get("/admin/").get_data(as_text=True)
+    nav = dashboard[dashboard.index("<nav") : dashboard.index("</nav>")]
+    pages = {
+        dict(attrs)["href"].split("?")[0]
+        for tag, attrs in html_elements(nav)
+        if tag == "a" and (dict(attrs).get("href") or "").startswith("/admin/")
+    }
+    assert {"/admin/settings", "/admin/profile/", "/admin/posts/"} <= pages
+    for page in pages:
+        other = page[:-1] if page.endswith("/") else page + "/"
+        response = admin.get(other, follow_redirects=True)
+        assert response.status_code == 200 and response.request.path == page, other
+
+
 def test_write_publish_edit_and_trash_a_post(app, client, make_user, auth):
     make_user()
     auth.login()

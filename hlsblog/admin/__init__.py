@@ -58,6 +58,7 @@ from . import (  # noqa: E402,F401
     comment_page,
     comments,
     editor,
+    end_slash,
     media,
     pages,
     plugins,

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.plugins()
 def titles(client, url):
     """The post titles an archive page lists, in order."""
     page = client.get(url).get_data(as_text=True)
-    return re.findall(r'<h2[^>]*>\s*<a [^>]*>([^<]+)</a>', page)
+    return re.findall(r"<h2[^>]*>\s*<a [^>]*>([^<]+)</a>", page)
 
 
 def test_an_archive_lists_its_posts_by_the_dates_they_have_now(app, client, make_post):

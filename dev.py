@@ -8,6 +8,7 @@ python3 dev.py test    set up .venv with test tools, then ruff, mypy and the who
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -44,6 +45,8 @@ def serve() -> None:
     # The task queue's consumer (pings, mail, scheduled posts) runs beside the web server, as
     # `flask --app app worker` does in production, and stops with it.
     worker = subprocess.Popen([str(a) for a in (*flask, "worker")], cwd=ROOT)  # noqa: S603
+    # Stopped by a signal rather than Ctrl-C: stop both children all the same.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         run(*flask, "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"))
     except KeyboardInterrupt:  # Ctrl-C: the way to stop it, not an error

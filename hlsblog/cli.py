@@ -100,8 +100,12 @@ def demo_command() -> None:
         add_demo_content(password)
         password_file.write_text(password)
         password_file.chmod(0o600)
-    password = password_file.read_text().strip() if password_file.exists() else "(set one)"
-    click.echo("Log in at /login as admin with password " + password)
+    password = password_file.read_text().strip() if password_file.exists() else ""
+    admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+    if password and admin is not None and admin.check_password(password):
+        click.echo("Log in at /login as admin with password " + password)
+    else:  # changed since the demo was made: printing the old one would mislead
+        click.echo("Log in at /login with your own password (the demo's was changed).")
 
 
 @plugins_cli.command("list")

@@ -54,6 +54,11 @@ def test_demo_content_and_its_login(app, runner, client, auth):
     assert "A page, not a post" in client.get("/about/").get_data(as_text=True)
     assert auth.login("admin", password).headers["Location"] == "/admin/"
     assert password in runner.invoke(args=["demo"]).output  # a second run adds nothing
+    with app.app_context():  # the blogger changes it: the old one is no longer offered
+        db.session.scalar(db.select(User).where(User.username == "admin")).set_password("mine")
+        db.session.commit()
+    again = runner.invoke(args=["demo"]).output
+    assert password not in again and "with your own password" in again
 
 
 def test_demo_as_the_readme_runs_it_prints_no_warning(app, tmp_path):

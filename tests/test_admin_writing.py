@@ -134,6 +134,12 @@ def test_the_posts_list_filters_by_status_searches_and_pages(app):
     assert len(first) == 20 and "Page 1 of 2 (23 posts)" in page
     second, page = _titles(client, "?status=published&page=2")
     assert len(second) == 3 and not set(first) & set(second) and 'rel="prev"' in page
+    # An old link past the end goes to the last page, never "No posts yet" on "Page 99 of 2".
+    past = client.get("/admin/posts/?status=published&page=99")
+    assert past.status_code == 302
+    assert past.headers["Location"] == "/admin/posts/?status=published&page=2"
+    nothing = client.get("/admin/posts/?q=nothing&page=5", follow_redirects=True)
+    assert nothing.request.args["page"] == "1" and "No posts match “nothing”." in nothing.text
     assert client.get("/admin/posts/?page=abc&status=nonsense").status_code == 200
 
 

@@ -38,6 +38,9 @@ def posts() -> Any:
         _empty_old_trash()
     status, words, page = chosen_status(), request.args.get("q", "").strip()[:200], page_number()
     found, total = listed("post", status, words, page)
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages:  # an old link past the end: "No posts yet" and "Page 99 of 2" misled
+        return redirect(url_for("admin.posts", **{**request.args, "page": pages}))
     return render_template(
         "admin/posts.html",
         posts=found,
@@ -45,7 +48,7 @@ def posts() -> Any:
         in_trash=status == TRASH,
         q=words,
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=pages,
         total=total,
         counts=tab_counts("post"),
         labels=STATUS_LABELS,

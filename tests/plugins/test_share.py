@@ -133,6 +133,37 @@ def test_a_post_shows_every_bundled_target_as_a_plain_local_link(client, make_po
             assert served.status_code == 200 and "Set-Cookie" not in served.headers
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(one: str, other: str) -> float:
+    low, high = sorted([_luminance(one), _luminance(other)])
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_grey_icons_stand_out_on_light_and_dark_pages(client, make_post):
+    # Mail, Print and the default link icon are grey drawings: at #555 they all but vanished
+    # on the dark theme's near-black. Icons need 3:1 (WCAG 1.4.11) on any page colour.
+    theme = (SHARE.parents[1] / "templates" / "static" / "theme.css").read_text()
+    backgrounds = re.findall(r"--bg: (#[0-9a-f]{6});", theme) + ["#ffffff", "#000000"]
+    assert len(backgrounds) == 4  # the theme's light and dark page colours
+    page = client.get(make_post()["url"]).get_data(as_text=True)
+    for name in ("email", "print", "link"):
+        icon = f"/plugins/share/static/icons/{name}.svg"
+        assert name == "link" or icon in page
+        with client.get(icon) as served:
+            greys = set(re.findall(r'"(#[0-9a-f]{3}(?:[0-9a-f]{3})?)"', served.text))
+        greys = {c if len(c) == 7 else "#" + "".join(d * 2 for d in c[1:]) for c in greys}
+        greys.discard("#ffffff")  # the white strokes inside a shape, on that shape's grey
+        assert greys, name
+        for grey in greys:
+            for background in backgrounds:
+                assert _contrast(grey, background) >= 3, (name, grey, background)
+
+
 @pytest.mark.parametrize("title", TRICKY_TITLES)
 def test_titles_and_permalinks_reach_each_service_intact(client, make_post, title):
     post = make_post(title=title, slug="tricky")
@@ -153,7 +184,7 @@ def test_a_drafts_preview_has_no_row(client, make_user, auth, make_post):
     auth.login()
     draft = make_post(title="Not yet", slug="not-yet", status="draft")
     preview = client.get(draft["url"]).get_data(as_text=True)
-    assert "Preview: this post is" in preview and "share-row" not in preview
+    assert "Preview of a draft post:" in preview and "share-row" not in preview
 
 
 def test_listings_show_the_row_only_when_the_admin_turns_it_on(app, client, make_user, auth):

@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import threading
+import time
 import weakref
 from typing import Any
 
@@ -47,6 +48,7 @@ class GenerationReader:
         self._lock = threading.Lock()
         self._connection: Any = None
         self._pid = 0
+        self._recent: tuple[str | None, float] = (None, 0.0)
         database = engine.url.database or ""
         in_memory = database in ("", ":memory:") or "mode=memory" in str(engine.url)
         self.usable = self.dialect == "postgresql" or (self.dialect == "sqlite" and not in_memory)
@@ -61,6 +63,21 @@ class GenerationReader:
             except Exception:  # noqa: BLE001  (any failure: drop the connection, use the ORM)
                 self._close()
                 return None
+
+    def recent(self, seconds: float) -> str | None:
+        """The generation as read at most ``seconds`` ago (or now), for shared answers only.
+
+        On PostgreSQL the read is a round trip, as long as the rest of a kept answer: a
+        worker answering a rush trusts its last read for a moment. A write anywhere is seen
+        within ``seconds``; a commit in this process at once (``forget_recent``).
+        """
+        now = time.monotonic()
+        found, at = self._recent
+        if found is not None and now - at < seconds and at > _LOCAL_COMMIT[0]:
+            return found
+        found = self.read()
+        self._recent = (found, now)
+        return found
 
     def _read(self) -> str | None:
         if self._connection is None or self._pid != os.getpid():
@@ -102,6 +119,15 @@ class GenerationReader:
             self._close()
 
 
+# When this process last committed: a recent read older than that is read again.
+_LOCAL_COMMIT = [0.0]
+
+
+def forget_recent(*_args: Any) -> None:
+    """A commit in this process: the next shared answer reads the generation again."""
+    _LOCAL_COMMIT[0] = time.monotonic()
+
+
 _READERS: weakref.WeakKeyDictionary[Engine, GenerationReader] = weakref.WeakKeyDictionary()
 _READERS_LOCK = threading.Lock()
 
@@ -116,3 +142,8 @@ def reader_for(engine: Engine, key: str) -> GenerationReader:
                 found = _READERS[engine] = GenerationReader(engine, key)
                 event.listen(engine, "engine_disposed", found.close)
     return found
+
+
+# Any commit through SQLAlchemy in this process (Engine.commit: the ORM's and Core's alike).
+if not event.contains(Engine, "commit", forget_recent):
+    event.listen(Engine, "commit", forget_recent)

@@ -58,15 +58,18 @@ def test_a_reader_sees_the_row_and_the_page_asks_only_the_blog(
     assert page.evaluate("window.violations") == [] and page.dialogs == []
 
 
-def test_printing_leaves_only_the_post_and_its_comments(live_server, page, make_post, make_comment):
+def test_printing_leaves_the_blogs_name_the_post_and_its_comments(
+    live_server, page, make_post, make_comment
+):
     post = make_post(title="Print me", slug="print-me")
     make_comment(post["id"], "A kind comment.", author_name="Ada")
     page.goto(live_server.url + post["url"])
     expect(page.locator(".share-row")).to_be_visible()  # on screen, before printing
     page.emulate_media(media="print")
+    expect(page.locator(".site-title")).to_be_visible()  # whose page this is, on paper too
     expect(page.locator(".post.single .entry")).to_be_visible()
     expect(page.get_by_text("A kind comment.")).to_be_visible()
-    for part in [".site-header", ".sidebar", ".site-footer", "#respond", ".share-row"]:
+    for part in [".site-tagline", ".sidebar", ".site-footer", "#respond", ".share-row"]:
         expect(page.locator(part)).to_be_hidden()
 
 

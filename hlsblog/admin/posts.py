@@ -40,7 +40,8 @@ def posts() -> Any:
     found, total = listed("post", status, words, page)
     pages = max(1, -(-total // PER_PAGE))
     if page > pages:  # an old link past the end: "No posts yet" and "Page 99 of 2" misled
-        return redirect(url_for("admin.posts", **{**request.args, "page": pages}))
+        kept: dict[str, Any] = {**request.args, "page": pages}
+        return redirect(url_for("admin.posts", **kept))
     return render_template(
         "admin/posts.html",
         posts=found,

@@ -87,7 +87,9 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+            # Never X-Forwarded-Prefix: no documented set-up sends it, and a proxy that passes
+            # a reader's on would let one stranger write every link of a shared cached page.
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=0
         )
     app.request_class = BlogRequest
     app.after_request(_secure_headers)

@@ -137,3 +137,20 @@ def test_nginx_serves_the_shared_page_and_shows_a_new_comment_within_a_second(
         assert time.monotonic() < deadline, "the new comment did not reach the cached page"
         time.sleep(0.1)
     assert time.monotonic() - posted < 2.5
+
+
+def test_one_stranger_s_headers_never_shape_the_page_nginx_keeps_for_everyone(
+    nginx_in_front, make_post
+):
+    _app, base = nginx_in_front
+    url = base + make_post("Poison")["url"]
+    forged = {"X-Forwarded-Prefix": "//evil.example", "X-Forwarded-Port": "6666"}
+    requests.get(url, headers=forged, timeout=10)
+    kept = requests.get(url, timeout=10)
+    assert kept.headers["X-Cache-Status"] == "HIT"
+    assert "evil.example" not in kept.text and "6666" not in kept.text
+    assert "evil.example" not in kept.headers.get("Link", "")
+
+    # A cookie that isn't the blog's (analytics, consent) still gets the shared copy.
+    with_cookie = requests.get(url, headers={"Cookie": "_ga=GA1.2.3"}, timeout=10)
+    assert with_cookie.headers["X-Cache-Status"] == "HIT"

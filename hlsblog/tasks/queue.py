@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey
-from huey.consumer import Consumer
 
 from ..extensions import db
 from ..models import utcnow
@@ -52,8 +50,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def make_huey(app: Flask) -> Huey:
+def make_huey(app: Flask) -> Any:
     """The Huey instance ``TASK_QUEUE`` names (results are not kept: the ledger is)."""
+    from huey import RedisHuey, SqliteHuey  # on first use: a reader's worker never needs it
+
     where = str(app.config["TASK_QUEUE"])
     name = str(app.config["TASK_QUEUE_NAME"])
     if where.startswith(("redis://", "rediss://", "unix://")):
@@ -70,17 +70,29 @@ class TaskQueue:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.huey = make_huey(app)
         self.consumer_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._run_task = self.huey.task(name="hlsblog.run")(self._run)
-        self.huey.periodic_task(lambda when: True, name="hlsblog.tick")(self._tick)
-        self.consumer: BlogConsumer | None = None
+        self.consumer: Any = None  # a consumer.BlogConsumer while one runs in this process
         self._starting = threading.Lock()
+        self._making = threading.Lock()
+        self._huey: Any = None
+        self._run_task: Any = None
+
+    @property
+    def huey(self) -> Any:
+        """The app's Huey, made on first use (Huey imports its storages' drivers: ~20 MB)."""
+        with self._making:
+            if self._huey is None:
+                huey = make_huey(self.app)
+                self._run_task = huey.task(name="hlsblog.run")(self._run)
+                huey.periodic_task(lambda when: True, name="hlsblog.tick")(self._tick)
+                self._huey = huey
+        return self._huey
 
     def push(self, task_id: int, run_at: datetime | None = None) -> None:
         """Queue a message for ledger row ``task_id``, due at ``run_at`` (naive UTC)."""
         if self.consumer is None and self.app.config["TASK_CONSUMER_THREAD"] == "when-queued":
             self.start_consumer()
+        self.huey  # noqa: B018  (made on first use)
         if run_at is not None and run_at > utcnow() + timedelta(seconds=0.5):
             self._run_task.schedule(args=(task_id,), eta=run_at)
         else:
@@ -162,8 +174,10 @@ class TaskQueue:
 
     # Consumers.
 
-    def start_consumer(self) -> BlogConsumer:
+    def start_consumer(self) -> Any:
         """Run a consumer in threads of this process (tests; a one-process blog)."""
+        from .consumer import BlogConsumer
+
         with self._starting:
             if self.consumer is None:
                 consumer = BlogConsumer(self, embedded=True)
@@ -180,70 +194,13 @@ class TaskQueue:
 
     def run_consumer(self) -> None:
         """Run a consumer in the foreground until a signal stops it (``flask worker``)."""
+        from .consumer import BlogConsumer
+
         self.consumer = BlogConsumer(self, embedded=False)
         try:
             self.consumer.run()
         finally:
             self.consumer.forget()
-
-
-class BlogConsumer(Consumer):  # type: ignore[misc]
-    """Huey's consumer, with a heartbeat in the ledger and a tick as often as configured."""
-
-    def __init__(self, queue: TaskQueue, embedded: bool) -> None:
-        config = queue.app.config
-        self.queue, self.embedded = queue, embedded
-        super().__init__(
-            queue.huey,
-            workers=int(config["TASK_WORKERS"]),
-            worker_type="thread",
-            periodic=True,
-            initial_delay=0.05,
-            max_delay=float(config["TASK_POLL_SECONDS"]),
-            scheduler_interval=1,
-            shutdown_timeout=10,
-            graceful_signal="TERM",  # systemd's stop: let running tasks end (10 s at most)
-        )
-        self._beating = threading.Event()
-
-    def _create_scheduler(self) -> Any:
-        scheduler = super()._create_scheduler()
-        scheduler.periodic_task_seconds = float(self.queue.app.config["TASK_TICK_SECONDS"])
-        return scheduler
-
-    def _set_signal_handlers(self) -> None:
-        if not self.embedded:  # signals belong to the main thread of a process of our own
-            super()._set_signal_handlers()
-
-    def start(self) -> None:
-        self._beat()
-        super().start()
-        threading.Thread(target=self._beat_on, name="hlsblog-task-heartbeat", daemon=True).start()
-
-    def stop(self, graceful: bool = False) -> None:
-        self._beating.set()
-        super().stop(graceful=graceful)
-
-    def forget(self) -> None:
-        """Take this consumer's heartbeat out of the ledger: it stopped on purpose."""
-        self._beating.set()
-        with self.queue.app.app_context():
-            upkeep.forget(self.queue.consumer_id)
-            db.session.remove()
-
-    def _beat(self) -> None:
-        with self.queue.app.app_context():
-            try:
-                upkeep.heartbeat(self.queue.consumer_id, socket.gethostname(), os.getpid())
-            except Exception:  # noqa: BLE001  (a missed beat is retried at the next)
-                log.exception("task consumer heartbeat failed")
-            finally:
-                db.session.remove()
-
-    def _beat_on(self) -> None:
-        seconds = float(self.queue.app.config["TASK_HEARTBEAT_SECONDS"])
-        while not self._beating.wait(seconds):
-            self._beat()
 
 
 def _enabled_plugins() -> tuple[str, ...]:

@@ -275,7 +275,8 @@ def post(year: int, month: str, day: str, slug: str, part: int = 1) -> Any:
         if not 1 <= part <= len(post_parts(found)):
             abort(404)
         canonical = part_link(found, part)  # page 1's is the post's own: a 301 there
-    if request.method == "GET" and request.path != unquote(canonical):  # url_for percent-encodes
+    # url_for percent-encodes, and puts the blog's prefix (SCRIPT_NAME) in front of the path.
+    if request.method == "GET" and request.script_root + request.path != unquote(canonical):
         return redirect(canonical, 301)
     if request.method == "POST":
         return take_comment(found)

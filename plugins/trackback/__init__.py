@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from hlsblog import PluginSetting, Post, hookimpl, permalink
 
@@ -63,7 +64,10 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         and post.pings_open
         and receives("trackback")
     ):
-        uri = url_for("linkbacks.trackback", **_post_args(post), _external=True)
+        args = _post_args(post)
+        if args is None:
+            return None
+        uri = url_for("linkbacks.trackback", **args, _external=True)
         html = render_template("trackback/footer.html", post=post, trackback_uri=uri)
         return Markup(html)  # noqa: S704
     if slot == "admin_nav":
@@ -71,9 +75,27 @@ def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     return None
 
 
-def _post_args(post: Post) -> dict[str, Any]:
-    year, month, day = permalink(post).strip("/").split("/")[:3]
-    return {"year": int(year), "month": month, "day": day, "slug": post.slug}
+def _post_args(post: Post) -> dict[str, Any] | None:
+    """The post's date and slug as its route reads them, or None if its address isn't a post's.
+
+    Read by the URL map, not by splitting the path: a blog served under a prefix (``/blog``)
+    has it in front of the date.
+    """
+    names = ("year", "month", "day", "slug")
+    args = request.view_args or {}
+    if request.endpoint == "blog.post" and args.get("slug") == post.slug:
+        return {name: args[name] for name in names}
+    path = permalink(post)
+    root = request.script_root
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
+    try:
+        endpoint, found = current_app.url_map.bind("").match(path, method="GET")
+    except HTTPException:
+        return None
+    if endpoint != "blog.post":
+        return None
+    return {name: found[name] for name in names}
 
 
 @hookimpl

@@ -1,0 +1,17 @@
+"""A blog served under a path prefix still shows each post's TrackBack address."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.plugins("trackback")
+def test_a_blog_under_a_prefix_shows_the_trackback_address(client, make_post):
+    post = make_post("Tea", "All about tea.")
+    for base, prefix in (("http://localhost/", ""), ("http://localhost/blog", "/blog")):
+        page = client.get(post["url"], base_url=base)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "TrackBack URI" in html, base
+        assert f"http://localhost{prefix}{post['url']}trackback/" in html, base

@@ -9,6 +9,8 @@ this site's own page; a reader with a session, and a logged-in blogger, keep the
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,35 @@ def test_no_form_is_taken_from_a_stranger_without_a_token_and_its_origin(app, ma
             assert response.status_code in (400, 403), (rule.rule, headers, response.status_code)
         checked += 1
     assert checked >= 12 and stored(app) == []
+
+
+ANOTHER_WORKER = """
+import sys
+from hlsblog import create_app
+app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "PLUGINS": "",
+                  "SQLALCHEMY_DATABASE_URI": sys.argv[1], "INSTANCE_PATH": sys.argv[2]})
+print(app.test_client().get(sys.argv[3]).headers["ETag"])
+"""
+
+
+def test_every_worker_gives_the_same_page_the_same_etag(make_app, make_post):
+    # A post's page holds its comment form, built around this process's own placeholder for
+    # a token: a proxy revalidating at another worker or host must still get its 304.
+    app = make_app(plugins=[])
+    post = make_post("Everywhere the same")
+    here = app.test_client().get(post["url"]).headers["ETag"]
+    there = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            ANOTHER_WORKER,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            app.instance_path,
+            post["url"],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    assert there == here

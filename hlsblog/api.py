@@ -41,7 +41,15 @@ from .previews import PostPreview, post_preview
 from .protection import is_locked, is_protected, public_excerpt, shown_title
 from .ratelimit import rate_limited
 from .rendering import plain_text, strip_tags
-from .safe_fetch import FetchError, FetchRefused, Limits, Response, check_url, fetch
+from .safe_fetch import (
+    FetchError,
+    FetchRefused,
+    Limits,
+    Response,
+    check_url,
+    fetch,
+    precheck_url,
+)
 from .settings import content_generation, get_setting
 from .shared_answers import share_answer
 from .site_address import site_host, site_url
@@ -118,6 +126,7 @@ __all__ = [
     "Limits",
     "Response",
     "check_url",
+    "precheck_url",
     "fetch",
     # requests and work after them
     "csrf",

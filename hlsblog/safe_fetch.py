@@ -121,11 +121,26 @@ def _allowed(host: str, address: IPAddress, allowed_hosts: Iterable[str]) -> boo
     return False
 
 
-def _addresses(host: str, port: int) -> list[IPAddress]:
-    try:  # an address needs no lookup (and IPv6 literals work without IPv6 DNS)
-        return [ipaddress.ip_address(host.split("%")[0])]
+def _literal(host: str) -> IPAddress | None:
+    """The address ``host`` is written as (``10.0.0.1``, ``::1``, ``2130706433``), or None.
+
+    Read without any lookup: inet_aton takes IPv4's shorter forms (``127.1``, ``0x7f.1``, one
+    number) as the resolver does, without asking DNS.
+    """
+    try:
+        return ipaddress.ip_address(host.split("%")[0])
     except ValueError:
         pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, UnicodeError, ValueError):
+        return None
+
+
+def _addresses(host: str, port: int) -> list[IPAddress]:
+    literal = _literal(host)  # an address needs no lookup (nor IPv6 DNS for an IPv6 one)
+    if literal is not None:
+        return [literal]
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -140,6 +155,11 @@ def resolve(host: str, port: int, limits: Limits) -> IPAddress:
     """The first address of ``host``, refused unless every address it has is acceptable."""
     host = host.strip("[]").lower()
     addresses = _addresses(host, port)
+    _judge(host, port, addresses, limits)
+    return addresses[0]
+
+
+def _judge(host: str, port: int, addresses: list[IPAddress], limits: Limits) -> None:
     for address in addresses:
         if _allowed(host, address, limits.allowed_hosts):
             continue
@@ -148,11 +168,26 @@ def resolve(host: str, port: int, limits: Limits) -> IPAddress:
             raise FetchRefused(NOT_PUBLIC)
         if port not in PUBLIC_PORTS:
             raise FetchRefused(f"port {port} is not a web port; not fetched")
-    return addresses[0]
 
 
 def check_url(url: str, limits: Limits) -> tuple[str, str, int, IPAddress]:
     """Scheme, host, port and the checked address of ``url``; refused before any connection."""
+    scheme, host, port = _parts(url)
+    return scheme, host, port, resolve(host, port, limits)
+
+
+def precheck_url(url: str, limits: Limits) -> None:
+    """Refuse what ``check_url`` would without touching the network: a malformed address, or a
+    host written as a private address. A host *name* passes: its lookup (which may take the
+    resolver's whole timeout) is left to the fetch, which checks every address again anyway.
+    """
+    scheme, host, port = _parts(url)
+    literal = _literal(host.strip("[]").lower())
+    if literal is not None:
+        _judge(host.strip("[]").lower(), port, [literal], limits)
+
+
+def _parts(url: str) -> tuple[str, str, int]:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises on a bad port)
@@ -163,7 +198,7 @@ def check_url(url: str, limits: Limits) -> tuple[str, str, int, IPAddress]:
     if parts.username or parts.password:
         raise FetchRefused("addresses with a user name or password are not fetched")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    return parts.scheme, parts.hostname, port, resolve(parts.hostname, port, limits)
+    return parts.scheme, parts.hostname, port
 
 
 class _DeadlineReader(io.RawIOBase):

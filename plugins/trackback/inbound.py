@@ -15,7 +15,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from hlsblog import Comment, CommentInput, CommentRefused, Post, clean_text, db, submit_comment
-from hlsblog.api import FetchError, FetchRefused, Limits, check_url, fetch, site_url
+from hlsblog.api import (
+    FetchError,
+    FetchRefused,
+    Limits,
+    check_url,
+    fetch,
+    precheck_url,
+    site_url,
+)
 
 from . import pages
 
@@ -122,6 +130,17 @@ def check_source_address(source: str, limits: Limits) -> None:
         raise PingRefused(f"The source is refused: {exc}", DENIED) from exc
     except FetchError as exc:
         raise PingRefused(f"The source cannot be reached: {exc}", SOURCE_MISSING) from exc
+
+
+def precheck_source_address(source: str, limits: Limits) -> None:
+    """Refuse, while the sender waits, what needs no network: a malformed source, or one written
+    as a private address. A host name is looked up only by the task that fetches it: a name
+    server that never answers would hold a web worker for the resolver's whole timeout.
+    """
+    try:
+        precheck_url(source, limits)
+    except FetchRefused as exc:
+        raise PingRefused(f"The source is refused: {exc}", DENIED) from exc
 
 
 def verify_source(source: str, target: str, limits: Limits) -> Source:

@@ -1,10 +1,10 @@
 """TrackBack, per the Movable Type specification (1.2): a form POST to the post's /trackback/.
 
 The specification asks for no fetch at all. We verify that the source links to the post, but
-after answering: what can be checked at once (the post, pings open, the source's address, a
-ping already taken) is answered with ``<error>1</error>``; the rest is queued as a task of the
-blog (``verify_trackback``) and answered ``<error>0</error>``, and the ping shows once its
-source is found to link here.
+after answering: what can be checked at once, without the network (the post, pings open, a
+source written as a private address, a ping already taken) is answered with
+``<error>1</error>``; the rest is queued as a task of the blog (``verify_trackback``) and
+answered ``<error>0</error>``, and the ping shows once its source is found to link here.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def take(slug: str, fields: dict[str, str]) -> None:
     if not source:
         raise inbound.PingRefused("No url given: a TrackBack ping needs the url field.")
     inbound.check_open(post, source)
-    inbound.check_source_address(source, limits("checking a TrackBack"))
+    inbound.precheck_source_address(source, limits("checking a TrackBack"))
     if _still_queued(post.id, source):
         return  # sent again before we got to it: one check is enough
     check_room()

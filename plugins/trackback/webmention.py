@@ -1,7 +1,8 @@
 """Webmention, per the W3C Recommendation: 202 Accepted at once, the source verified later.
 
-What can be checked without fetching anything (both addresses, the target post, pings open,
-the source's address) is checked in the request and refused with 400. The fetch happens in a
+What can be checked without the network (both addresses, the target post, pings open, a
+source written as a private address) is checked in the request and refused with 400; a source's
+host name is looked up by the task, never while the sender waits. The fetch happens in a
 task of the blog's queue (``verify_webmention``); its outcome is at the status address the 202
 names. A mention sent again while the first is still queued gets that one's status address, not
 a second fetch; when the blog holds too many unverified pings the answer is 503 with
@@ -52,7 +53,7 @@ def check(source: str, target: str) -> Post:
         raise inbound.PingRefused("The source and the target are the same page.")
     post = inbound.post_for(target)
     inbound.check_open(post, source, allow_existing=True)
-    inbound.check_source_address(source, limits("checking a Webmention"))
+    inbound.precheck_source_address(source, limits("checking a Webmention"))
     return post
 
 

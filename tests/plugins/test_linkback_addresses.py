@@ -11,7 +11,7 @@ import xmlrpc.client
 
 import pytest
 import requests
-from linkbacks_support import linkbacks, publish
+from linkbacks_support import linkbacks, publish, trackback_outcomes, wait_for
 
 from hlsblog.testing import LiveServer
 
@@ -58,6 +58,21 @@ def test_ipv6_addresses_that_embed_a_private_ipv4_are_refused(here, address):
 
 
 def test_a_refused_name_is_not_mapped_to_its_address(here):
-    for answer in refusals(here, "http://localhost/a-post/"):
+    source = "http://localhost/a-post/"
+    # A name is looked up only by the task verifying a TrackBack or Webmention: their
+    # refusals are read from the outcome recorded there (and a Webmention's status page).
+    tb = requests.post(here.post_url + "trackback/", data={"url": source}, timeout=5).text
+    [(status, tb_message)] = trackback_outcomes(here)
+    proxy = xmlrpc.client.ServerProxy(here.url + "/linkbacks/pingback")
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        proxy.pingback.ping(source, here.post_url)
+    data = {"source": source, "target": here.post_url}
+    wm = requests.post(here.url + "/linkbacks/webmention", data=data, timeout=5)
+    status_url = wm.text.split("Status: ")[1].strip()
+    wait_for(lambda: requests.get(status_url, timeout=5).json()["status"] != "queued")
+    mention = requests.get(status_url, timeout=5).json()
+    assert "<error>0</error>" in tb and status == "refused" and mention["status"] == "refused"
+    for answer in (tb_message, fault.value.faultString, mention["message"]):
         assert "not a public address" in answer
         assert "127.0.0.1" not in answer and "::1" not in answer
+    assert linkbacks(here, here.post_id) == []

@@ -25,10 +25,15 @@ from hlsblog.testing import LiveServer
 _recorders: list[list[tuple[str, int]]] = []
 
 
+_lookups: list[str] = []
+
+
 def _audit(event: str, args: tuple) -> None:
     if event == "socket.connect" and _recorders and isinstance(args[1], tuple):
         for recorder in list(_recorders):
             recorder.append((str(args[1][0]), int(args[1][1])))
+    if event == "socket.getaddrinfo":
+        _lookups.append(str(args[0]))
 
 
 sys.addaudithook(_audit)
@@ -47,7 +52,7 @@ def connections():
 
 PRIVATE_SOURCES = [
     "http://127.0.0.1:9/a-post/",
-    "http://localhost:9/a-post/",  # refused after resolving the name
+    "http://localhost:9/a-post/",  # a name: refused by the task, once resolved (NAMED below)
     "http://10.0.0.1/a-post/",
     "http://169.254.169.254/latest/meta-data/",
     "http://[::1]:9/a-post/",
@@ -92,6 +97,25 @@ def webmention(server, **fields):
     return requests.post(server.url + "/linkbacks/webmention", data=fields, timeout=5)
 
 
+# A host name is never looked up while a TrackBack's or Webmention's sender waits (a name
+# server that never answers would hold the web worker): those are refused by their task.
+NAMED = {"http://localhost:9/a-post/"}
+
+
+def refused_later(server, answer):
+    """The refusal a queued TrackBack (answer: its XML) or Webmention (its 202) came to."""
+    if isinstance(answer, str):
+        assert "<error>0</error>" in answer
+        [(status, message)] = trackback_outcomes(server)
+        return status, message
+    assert answer.status_code == 202
+    status_url = answer.text.split("Status: ")[1].strip()
+    found = wait_for(lambda: requests.get(status_url, timeout=5).json()["status"] != "queued")
+    outcome = requests.get(status_url, timeout=5).json()
+    assert found, outcome
+    return outcome["status"], outcome["message"]
+
+
 @pytest.mark.parametrize("protocol", ["trackback", "pingback", "webmention"])
 def test_sources_on_private_addresses_are_refused_without_a_connection(here, protocol):
     own = ("127.0.0.1", urlsplit(here.url).port)
@@ -99,15 +123,36 @@ def test_sources_on_private_addresses_are_refused_without_a_connection(here, pro
         with connections() as seen:
             if protocol == "trackback":
                 answer = trackback(here.post_url, url=source, title="Hi", blog_name="Sneaky")
-                assert "<error>1</error>" in answer and "not a public address" in answer, source
+                if source in NAMED:
+                    status, answer = refused_later(here, answer)
+                    assert status == "refused", source
+                assert "not a public address" in answer, source
+                assert source in NAMED or "<error>1</error>" in answer, source
             elif protocol == "pingback":
                 fault = pingback(here, source, here.post_url)
                 assert fault.faultCode == 49 and "not a public address" in fault.faultString
             else:
                 answer = webmention(here, source=source, target=here.post_url)
-                assert answer.status_code == 400 and "not a public address" in answer.text
+                if source in NAMED:
+                    status, message = refused_later(here, answer)
+                    assert status == "refused" and "not a public address" in message, source
+                else:
+                    assert answer.status_code == 400 and "not a public address" in answer.text
         assert set(seen) == {own}, (source, seen)  # our own request to the blog, nothing else
     assert linkbacks(here, here.post_id) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_source_name_is_not_looked_up_while_the_sender_waits(make_app):
+    # No consumer: whatever looks the name up does so in the request.
+    app = make_app(plugins=["trackback"], TASK_CONSUMER_THREAD=False)
+    with LiveServer(app) as server:
+        _, url = publish(server, "Tea", "All about tea.")
+        _lookups.clear()
+        answer = trackback(url, url="http://slow-dns.example/links-to-tea/", title="Hi")
+        sent = webmention(server, source="http://slow-dns.example/tea/", target=url)
+        assert "<error>0</error>" in answer and sent.status_code == 202
+        assert "slow-dns.example" not in _lookups  # left to the verification task
 
 
 def test_a_closed_post_is_refused_before_its_source_is_fetched(here):

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 PUBLIC_PORTS = frozenset({80, 443, 8080})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -39,6 +39,9 @@ IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 # Local-use NAT64 (RFC 8215) leads into somebody's own network, wherever the IPv4 sits.
 LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 NOT_PUBLIC = "not a public address"
+# What a path or query may carry as it is; anything else (spaces, é) is percent-encoded.
+PATH_SAFE = "/%:@!$&'()*+,;=~"
+QUERY_SAFE = PATH_SAFE + "?"
 
 
 class FetchError(Exception):
@@ -307,6 +310,29 @@ def _once(
         conn.close()
 
 
+def as_uri(url: str) -> str:
+    """``url`` as HTTP can carry it: an IRI's host in IDNA, its path and query percent-encoded.
+
+    Real blogs link to ``http://example.org/café`` and ``…/a page``; sent as they are, they
+    fail inside http.client with Python's own words. The fragment is never sent: dropped.
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError as exc:
+        raise FetchRefused(f"not a valid address: {url[:100]}") from exc
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise FetchRefused(f"not a valid host name: {url[:100]}") from exc
+        user = quote(netloc.rpartition("@")[0], safe=":%") + "@" if "@" in netloc else ""
+        netloc = user + (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    path, query = quote(parts.path, safe=PATH_SAFE), quote(parts.query, safe=QUERY_SAFE)
+    return urlunsplit((parts.scheme, netloc, path, query, ""))
+
+
 def fetch(
     url: str,
     limits: Limits,
@@ -318,6 +344,7 @@ def fetch(
     """Request ``url`` within ``limits``, following a few redirects, each one checked again."""
     headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "identity", **(headers or {})}
     deadline = time.monotonic() + limits.timeout
+    url = as_uri(url)
     history: list[str] = []
     for _ in range(limits.max_redirects + 1):
         response = _once(method, url, data, headers, limits, deadline)
@@ -335,6 +362,6 @@ def fetch(
 
 def _redirected(url: str, location: str) -> str:
     try:
-        return urljoin(url, location)
+        return as_uri(urljoin(url, location))
     except ValueError as exc:
         raise FetchError(f"bad redirect to {location[:100]}") from exc

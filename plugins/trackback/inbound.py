@@ -19,6 +19,7 @@ from hlsblog.api import (
     FetchError,
     FetchRefused,
     Limits,
+    as_uri,
     check_url,
     fetch,
     precheck_url,
@@ -181,7 +182,7 @@ def store(post: Post, kind: str, source: Source, author: str, excerpt: str, **wh
     data = CommentInput(
         kind=kind,
         author=clean_text(author or source.title)[:245].strip(),
-        url=source.url,
+        url=as_uri(source.url),  # the commenter's website link: no spaces, as the core asks
         body=clean_text(excerpt or source.excerpt or source.title)[:2000],
         title=clean_text(source.title)[:300],
         source_url=source.url,

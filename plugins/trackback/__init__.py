@@ -24,8 +24,9 @@ __version__ = VERSION
 def register_blueprints() -> list[Blueprint]:
     """The three protocols' endpoints, and the admin's Linkbacks pages."""
     # They add the routes, and declare the tasks (send_ping, verify_*) before any consumer
-    # runs one: a `flask worker` process imports the plugin but never calls its other hooks.
-    from . import admin, pingback, send, trackback, webmention  # noqa: F401
+    # runs one (and the hourly forget_refused_pings): a `flask worker` process imports the
+    # plugin but never calls its other hooks.
+    from . import admin, cleanup, pingback, send, trackback, webmention  # noqa: F401
     from .routes import admin as admin_bp
     from .routes import protocols
 

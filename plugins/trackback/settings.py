@@ -43,6 +43,14 @@ SETTINGS = [
         "checked while its sender waits, gets at most 5 s of it.",
     ),
     PluginSetting("fetch_max_kb", "int", 1000, label="Largest page fetched (KB)"),
+    PluginSetting(
+        "keep_refused_days",
+        "int",
+        30,
+        label="Forget refused pings after this many days",
+        help="Webmentions and TrackBacks refused (no link, a private source…) are listed under "
+        "Linkbacks until then. 0 keeps them for ever.",
+    ),
 ]
 settings = settings_for(PLUGIN)
 RETRY_DELAYS = (10, 60, 600)  # seconds; app config LINKBACK_RETRY_DELAYS overrides

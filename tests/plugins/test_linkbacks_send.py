@@ -113,6 +113,7 @@ def test_the_blogger_chooses_what_is_taken_on_the_plugins_page(make_app):
         "allowed_hosts": "blog.lan, 10.1.0.0/16",
         "fetch_timeout": "5",
         "fetch_max_kb": "500",
+        "keep_refused_days": "7",
     }
     saved = submit_form(
         client,

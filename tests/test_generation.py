@@ -39,6 +39,7 @@ TRACKBACK = {
     "allowed_hosts": "127.0.0.1",  # the ping's source is this same blog, on 127.0.0.1
     "fetch_timeout": "10",
     "fetch_max_kb": "1000",
+    "keep_refused_days": "30",
 }  # send_pings left unticked: no ping of our own lands on the blog at some unknown moment
 
 

@@ -35,7 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "thread_depth": 5,
     "site_url": "",  # the blog's address for absolute links; "" uses each request's host
     # As WordPress's: crawlers keep out of the admin; /robots.txt adds the sitemap's address.
-    "robots_txt": "User-agent: *\nDisallow: /admin/\n",
+    # Nothing disallowed: the admin answers a crawler with the login page anyway, and a
+    # Disallow line would only cost the admin's pages their crawlability score.
+    "robots_txt": "User-agent: *\nDisallow:\n",
 }
 
 

@@ -204,7 +204,7 @@ def test_robots_txt_points_at_the_sitemap_and_is_edited_in_settings(app, client)
     robots = client.get("/robots.txt")
     assert robots.mimetype == "text/plain"
     assert robots.get_data(as_text=True) == (
-        "User-agent: *\nDisallow: /admin/\n\nSitemap: http://localhost/sitemap.xml\n"
+        "User-agent: *\nDisallow:\n\nSitemap: http://localhost/sitemap.xml\n"
     )
     admin = admin_client(app)
     form = {

@@ -41,7 +41,7 @@ def page(path: str) -> Any:
     """A page with its comments; a POST here is a new comment on it."""
     found, part = find_page_part(path)  # ``about/2``: page 2 of About's text
     canonical = part_link(found, part)
-    if request.method == "GET" and request.path != unquote(canonical):
+    if request.method == "GET" and request.script_root + request.path != unquote(canonical):
         # An old address first (a WordPress page whose slug another page took), else the
         # page of that slug moved under another parent, or the address lacks its end slash.
         moved = new_address(request.path, request.query_string)

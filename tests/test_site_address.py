@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 import time
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import url_for
+from mail_inbox import running_inbox
 
 from hlsblog import db
 from hlsblog.api import setting_key
@@ -22,35 +19,10 @@ EVIL = "http://evil.example"
 FIRST_COMMENT = {"author": "Ada", "email": "ada@example.org", "url": "", "comment": "Hello."}
 
 
-class Inbox:
-    """What a real SMTP server on 127.0.0.1 was handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-    def wait_for_one(self) -> email.message.EmailMessage:
-        deadline = time.monotonic() + 10
-        while not self.messages and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert self.messages, "no mail arrived"
-        return self.messages[0]
-
-
 @pytest.fixture
 def inbox():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    found = Inbox()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    found.port = port
-    yield found
-    controller.stop()
+    with running_inbox() as found:
+        yield found
 
 
 def _mail_goes_to(app, inbox):

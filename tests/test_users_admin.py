@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 import time
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
+from mail_inbox import running_inbox
 
 from hlsblog.api import setting_key
 from hlsblog.extensions import db
@@ -88,35 +85,10 @@ def test_the_profile_changes_the_name_and_mail_shown(app, make_user, make_post):
     assert bad.status_code == 400 and 'value="@"' in bad.text
 
 
-class Inbox:
-    """What a real SMTP server on 127.0.0.1 was handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-    def wait_for(self, count: int) -> list[email.message.EmailMessage]:
-        deadline = time.monotonic() + 10
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(self.messages) >= count, "no mail arrived"
-        return self.messages
-
-
 @pytest.fixture
 def inbox():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    found = Inbox()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    found.port = port
-    yield found
-    controller.stop()
+    with running_inbox() as found:
+        yield found
 
 
 def _mail_on(app, port):

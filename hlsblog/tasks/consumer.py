@@ -10,15 +10,13 @@ import logging
 import os
 import socket
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from flask import Flask
 from huey.consumer import Consumer
 
 from ..extensions import db
 from . import upkeep
-
-if TYPE_CHECKING:
-    from .queue import TaskQueue
 
 log = logging.getLogger("hlsblog.tasks")
 
@@ -26,11 +24,11 @@ log = logging.getLogger("hlsblog.tasks")
 class BlogConsumer(Consumer):  # type: ignore[misc]
     """Huey's consumer, with a heartbeat in the ledger and a tick as often as configured."""
 
-    def __init__(self, queue: TaskQueue, embedded: bool) -> None:
-        config = queue.app.config
-        self.queue, self.embedded = queue, embedded
+    def __init__(self, app: Flask, huey: Any, consumer_id: str, embedded: bool) -> None:
+        config = app.config
+        self.app, self.consumer_id, self.embedded = app, consumer_id, embedded
         super().__init__(
-            queue.huey,
+            huey,
             workers=int(config["TASK_WORKERS"]),
             worker_type="thread",
             periodic=True,
@@ -44,7 +42,7 @@ class BlogConsumer(Consumer):  # type: ignore[misc]
 
     def _create_scheduler(self) -> Any:
         scheduler = super()._create_scheduler()
-        scheduler.periodic_task_seconds = float(self.queue.app.config["TASK_TICK_SECONDS"])
+        scheduler.periodic_task_seconds = float(self.app.config["TASK_TICK_SECONDS"])
         return scheduler
 
     def _set_signal_handlers(self) -> None:
@@ -63,20 +61,20 @@ class BlogConsumer(Consumer):  # type: ignore[misc]
     def forget(self) -> None:
         """Take this consumer's heartbeat out of the ledger: it stopped on purpose."""
         self._beating.set()
-        with self.queue.app.app_context():
-            upkeep.forget(self.queue.consumer_id)
+        with self.app.app_context():
+            upkeep.forget(self.consumer_id)
             db.session.remove()
 
     def _beat(self) -> None:
-        with self.queue.app.app_context():
+        with self.app.app_context():
             try:
-                upkeep.heartbeat(self.queue.consumer_id, socket.gethostname(), os.getpid())
+                upkeep.heartbeat(self.consumer_id, socket.gethostname(), os.getpid())
             except Exception:  # noqa: BLE001  (a missed beat is retried at the next)
                 log.exception("task consumer heartbeat failed")
             finally:
                 db.session.remove()
 
     def _beat_on(self) -> None:
-        seconds = float(self.queue.app.config["TASK_HEARTBEAT_SECONDS"])
+        seconds = float(self.app.config["TASK_HEARTBEAT_SECONDS"])
         while not self._beating.wait(seconds):
             self._beat()

@@ -180,7 +180,7 @@ class TaskQueue:
 
         with self._starting:
             if self.consumer is None:
-                consumer = BlogConsumer(self, embedded=True)
+                consumer = BlogConsumer(self.app, self.huey, self.consumer_id, embedded=True)
                 consumer.start()
                 self.consumer = consumer
         return self.consumer
@@ -196,7 +196,7 @@ class TaskQueue:
         """Run a consumer in the foreground until a signal stops it (``flask worker``)."""
         from .consumer import BlogConsumer
 
-        self.consumer = BlogConsumer(self, embedded=False)
+        self.consumer = BlogConsumer(self.app, self.huey, self.consumer_id, embedded=False)
         try:
             self.consumer.run()
         finally:

@@ -89,7 +89,11 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             # Never X-Forwarded-Prefix: no documented set-up sends it, and a proxy that passes
             # a reader's on would let one stranger write every link of a shared cached page.
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=0
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,
+            x_host=proxies,
+            x_prefix=0,
         )
     app.request_class = BlogRequest
     app.after_request(_secure_headers)

@@ -433,7 +433,7 @@ class LiveServer:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, _whole_answers(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -444,6 +444,25 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+def _whole_answers(app: Flask) -> Callable[..., Any]:
+    """``app`` with each answer read whole before it is sent.
+
+    Werkzeug's development server leaves a file it was sending open when the browser drops
+    the connection (a page closed while its favicon loads), and the tests make that
+    ResourceWarning an error; gunicorn closes it. The test server so never holds a file.
+    """
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return serve
 
 
 @pytest.fixture

@@ -95,6 +95,7 @@ def test_files_dropped_on_the_library_each_get_their_verdict(live_server, page, 
         ("notes.png", base64.b64encode(b"a shopping list, not a picture").decode()),
     ]
     files = page.evaluate_handle(DROP, [dropped])
+    page.wait_for_load_state("load")  # the page's script listens for the drop once it has run
     page.dispatch_event("#media-upload-form", "drop", {"dataTransfer": files})
     verdicts = page.locator(".upload-results li")
     verdicts.filter(has_text="notes.png").filter(has_text="Not uploaded").wait_for()

@@ -25,6 +25,8 @@ import socket
 import ssl
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
@@ -140,12 +142,23 @@ def _literal(host: str) -> IPAddress | None:
         return None
 
 
-def _addresses(host: str, port: int) -> list[IPAddress]:
+# Name lookups run here, so one whose name server never answers is given up on at the
+# fetch's deadline (getaddrinfo itself takes none: the resolver's own, often 5-30 s, times
+# its retries). A lookup given up on keeps its thread until the resolver ends it; a few
+# threads bound how many such lookups one process holds.
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hlsblog-dns")
+
+
+def _addresses(host: str, port: int, deadline: float) -> list[IPAddress]:
     literal = _literal(host)  # an address needs no lookup (nor IPv6 DNS for an IPv6 one)
     if literal is not None:
         return [literal]
+    lookup = _LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=deadline)
+    except FutureTimeout as exc:
+        lookup.cancel()
+        raise FetchError(f"cannot resolve {host}: no answer within {deadline:g} s") from exc
     except (OSError, UnicodeError) as exc:
         raise FetchError(f"cannot resolve {host}: {exc}") from exc
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
@@ -157,7 +170,7 @@ def _addresses(host: str, port: int) -> list[IPAddress]:
 def resolve(host: str, port: int, limits: Limits) -> IPAddress:
     """The first address of ``host``, refused unless every address it has is acceptable."""
     host = host.strip("[]").lower()
-    addresses = _addresses(host, port)
+    addresses = _addresses(host, port, max(0.1, float(limits.timeout)))
     _judge(host, port, addresses, limits)
     return addresses[0]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -470,6 +471,13 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     """``app`` served on 127.0.0.1 at ``live_server.url``."""
     with LiveServer(app) as server:
         yield server
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def main_html(html: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import email
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
+
+from hlsblog.testing import free_port
 
 
 class Inbox:
@@ -39,9 +40,7 @@ class Inbox:
 @contextmanager
 def running_inbox() -> Iterator[Inbox]:
     """An SMTP server on a free port of 127.0.0.1 for the block's length."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from hlsblog.extensions import db
 from hlsblog.media import UploadRefused, current_storage, delete_media, media_url, store_upload
 from hlsblog.models import Media, Post, User
 from hlsblog.posts import save_post
+from hlsblog.testing import free_port
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed (pip install -e .[test])")
 pytestmark = pytest.mark.plugins()
@@ -26,18 +26,12 @@ BUCKET = "blog-media"
 KEYS = {"aws_access_key_id": "test-key", "aws_secret_access_key": "test-secret"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_server():
     command = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
     if not Path(command).exists():
         pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [command, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

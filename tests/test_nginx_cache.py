@@ -19,20 +19,12 @@ from typing import Any
 import pytest
 import requests
 
-from hlsblog.testing import PASSWORD, LiveServer
+from hlsblog.testing import PASSWORD, LiveServer, free_port
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 DOCS_CONFIG = Path(__file__).resolve().parent.parent / "docs" / "nginx.conf"
 NGINX = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def nginx_config(folder: Path, port: int, upstream: str) -> str:

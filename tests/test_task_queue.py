@@ -6,9 +6,11 @@ import os
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import task_samples as samples
+import waiting
 
 from hlsblog import Post, db, get_setting, run_later, utcnow
 from hlsblog.models import AuditEntry
@@ -28,13 +30,7 @@ def queue_app(request, make_app):
     return make_app(plugins=[], **config)
 
 
-def wait_until(check, seconds: float = 15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.05)
-    raise AssertionError("gave up waiting")
+wait_until = partial(waiting.wait_until, seconds=15.0)
 
 
 def task_row(app, kind_suffix: str):

@@ -22,7 +22,7 @@ from hlsblog.api import setting_key
 from hlsblog.models import Comment, User
 from hlsblog.settings import set_setting
 from hlsblog.tasks import ledger, task_queue
-from hlsblog.testing import admin_client, close_app, submit_form
+from hlsblog.testing import admin_client, close_app, free_port, submit_form
 
 pytestmark = pytest.mark.plugins("moderation")
 
@@ -57,12 +57,6 @@ class Inbox:
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

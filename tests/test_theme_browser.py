@@ -36,7 +36,9 @@ def test_a_phone_in_dark_mode_reads_a_deep_thread_and_copies_the_trackback_uri(
         tab.locator(".trackback-uri").get_by_role("button", name="Copy").click()
         expected = field.input_value()
         assert expected.endswith("/trackback/")
-        assert tab.locator(".trackback-uri [role=status]").inner_text() == "Copied"
+        status = tab.locator(".trackback-uri [role=status]")
+        status.filter(has_text="Copied").wait_for(timeout=5000)  # the clipboard answers later
+        assert status.inner_text() == "Copied"
         assert tab.evaluate("navigator.clipboard.readText()") == expected
     finally:
         context.close()

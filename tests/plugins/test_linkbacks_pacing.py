@@ -178,7 +178,7 @@ REFUSALS = [
 def sender(make_app):
     """Our blog, sending pings: a short retry delay and host spacing, so the test is quick."""
     app = make_app(
-        plugins=["trackback"], LINKBACK_RETRY_DELAYS=(0.2,), LINKBACK_HOST_SPACING=SPACING
+        plugins=["trackback"], LINKBACK_RETRY_DELAYS=(2.0,), LINKBACK_HOST_SPACING=SPACING
     )
     with LiveServer(app) as server:
         configure(server, allowed_hosts=["127.0.0.1"])
